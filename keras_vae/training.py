@@ -1,0 +1,345 @@
+"""The one training loop shared by every keras_vae model.
+
+`GenerativeModel` is a `keras.Model` whose `train_step` and `test_step` know nothing about
+any particular model. A model tells the loop two things:
+
+1. `compute_terms(x, y, training)`: its loss terms, a dict of **per-example** tensors of shape
+   `(batch,)` (sums over data dimensions, never over the batch). The key named by the phase
+   (`"loss"` by default) is what the phase minimises; every other key is logged.
+2. `optimization_phases()`: which terms are minimised, by which optimizer, over which
+   variables, in which order. A VAE has one phase (`"loss"`, `self.optimizer`, all trainable
+   variables). A GAN has two: the discriminator's loss with the discriminator's optimizer
+   and variables, then the generator's loss with the generator's. The loop runs the phases in
+   order within one step, so an alternating update is not a second loop.
+
+The loop does everything else, once, for every model:
+
+- the mean over the batch: `sum_i(w_i * l_i) / batch_size` (Keras' `"sum_over_batch_size"`
+  reduction; `w_i = 1` without `sample_weight`);
+- `tf.distribute`: each replica divides its local mean by the number of replicas and the
+  optimizer sums gradients across replicas, so the update is that of the **global** batch
+  mean; trackers are `keras.metrics.Mean`s, whose totals and counts are summed across
+  replicas when read, so logs report the global mean too;
+- mixed precision: every term is float32 (see `keras_vae.losses`); the minimised scalar is
+  scaled by `optimizer.scale_loss` (a `LossScaleOptimizer` under `mixed_float16`, which
+  `compile` adds automatically and which unscales the gradients in `apply`);
+- one `keras.metrics.Mean` per term, listed in `metrics` so `fit` resets them every epoch and
+  logs show `loss`, `reconstruction_loss`, `kl_loss`, ... and their `val_` twins; no other
+  tracker (Keras' own `loss` tracker is not listed, so there is one "loss", the total);
+- weights that a callback changes (a KL weight) are `keras.Variable`s read inside the step,
+  so changing them never retraces the compiled step;
+- input checks on the host before anything is traced: wrong rank or shape, NaN/inf, empty
+  or non-numeric data raise `ValueError` naming the expected and received value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_vae.checks import check_array, check_same_length, format_shape
+
+
+class Phase(NamedTuple):
+    """One gradient update inside a training step.
+
+    Attributes:
+        loss: the key of the term this phase minimises.
+        compute: `compute(x, y, training) -> dict[str, Tensor (batch,)]`.
+        optimizer: the optimizer that applies the update.
+        variables: the variables this phase updates (and the only ones it differentiates).
+    """
+
+    loss: str
+    compute: Callable
+    optimizer: keras.optimizers.Optimizer
+    variables: list
+
+
+def _mean_over_batch(per_example, sample_weight):
+    """`sum_i(w_i * l_i) / batch_size`, float32 scalar. `per_example` is `(batch,)`."""
+    per_example = ops.cast(per_example, "float32")
+    if sample_weight is not None:
+        per_example = per_example * ops.reshape(ops.cast(sample_weight, "float32"), (-1,))
+    return ops.mean(per_example)
+
+
+def _num_replicas():
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+class GenerativeModel(keras.Model):
+    """Base class: the shared `train_step`/`test_step`, trackers and input checks.
+
+    Subclasses set `loss_names` (the log keys, `"loss"` first), implement `compute_terms`,
+    `call`, `get_config`, and describe their data with `example_shape` (one example's
+    shape) and `target_range` (the values targets must lie in, or None). A model with
+    several optimizers overrides `optimization_phases` (and `compile`).
+    """
+
+    #: Names of the loss terms, in the order they are logged. "loss" is the total.
+    loss_names: tuple[str, ...] = ("loss",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.loss_trackers = [keras.metrics.Mean(name=name) for name in self.loss_names]
+
+    # === The contract with subclasses ===
+
+    def compute_terms(self, x, y=None, training=False) -> dict:
+        """Returns the loss terms as a dict of float32 tensors of shape `(batch,)`."""
+        raise NotImplementedError(f"{type(self).__name__} must implement compute_terms().")
+
+    def optimization_phases(self) -> list[Phase]:
+        """The updates of one training step, in order. Default: one, minimising `"loss"`."""
+        return [Phase("loss", self.compute_terms, self.optimizer, self.trainable_variables)]
+
+    @property
+    def example_shape(self) -> tuple[int | None, ...]:
+        """The shape of one input example (no batch axis)."""
+        raise NotImplementedError
+
+    @property
+    def target_range(self) -> tuple[float, float] | None:
+        """Inclusive range targets must lie in (e.g. (0, 1) for a Bernoulli likelihood)."""
+        return None
+
+    # === The shared loop ===
+
+    @property
+    def metrics(self):
+        # Only our trackers: `fit` and `evaluate` reset what is listed here every epoch.
+        return list(self.loss_trackers)
+
+    def _update_trackers(self, means, batch_size):
+        for tracker in self.loss_trackers:
+            if tracker.name in means:
+                tracker.update_state(means[tracker.name], sample_weight=batch_size)
+
+    def _results(self):
+        return {tracker.name: tracker.result() for tracker in self.loss_trackers}
+
+    def train_step(self, data):
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        batch_size = ops.cast(ops.shape(keras.tree.flatten(x)[0])[0], "float32")
+        for phase in self.optimization_phases():
+            with tf.GradientTape() as tape:
+                terms = phase.compute(x, y, training=True)
+                means = {name: _mean_over_batch(v, sample_weight) for name, v in terms.items()}
+                # Each replica holds 1/num_replicas of the global batch; the optimizer sums
+                # the replicas' gradients, so dividing here yields the global-batch mean.
+                loss = means[phase.loss] / float(_num_replicas())
+                loss = phase.optimizer.scale_loss(loss)
+            gradients = tape.gradient(loss, phase.variables)
+            phase.optimizer.apply(gradients, phase.variables)
+            self._update_trackers(means, batch_size)
+        return self._results()
+
+    def test_step(self, data):
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        batch_size = ops.cast(ops.shape(keras.tree.flatten(x)[0])[0], "float32")
+        for phase in self.optimization_phases():
+            terms = phase.compute(x, y, training=False)
+            means = {name: _mean_over_batch(v, sample_weight) for name, v in terms.items()}
+            self._update_trackers(means, batch_size)
+        return self._results()
+
+    # === compile: the model owns its loss ===
+
+    def compile(
+        self,
+        optimizer="adam",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        **kwargs,
+    ):
+        """Configures the optimizer (and `jit_compile`, `steps_per_execution`, ...).
+
+        The model computes its own loss terms, so `loss`, `loss_weights`, `metrics` and
+        `weighted_metrics` are refused rather than silently ignored.
+        """
+        given = {
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
+        }
+        for name, value in given.items():
+            if value is not None:
+                raise ValueError(
+                    f"{type(self).__name__} computes its own loss terms {self.loss_names}; "
+                    f"compile() takes only the optimizer and run options. "
+                    f"Received: {name}={value!r}"
+                )
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def compile_from_config(self, config):
+        # Keras skips compiling (with a warning) for models that override compile(); ours
+        # only narrows compile(), so restoring the optimizer on load is safe and needed for
+        # resuming training from a `.keras` file.
+        config = keras.saving.deserialize_keras_object(config)
+        self.compile(**config)
+        if self.optimizer is not None and self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    # === Input checks before anything is traced ===
+
+    def _check_arrays(self, x, y, sample_weight, where):
+        owner = type(self).__name__
+        x = check_array(
+            x, f"{where}x", example_shape=self.example_shape, owner=owner,
+            value_range=self.target_range if y is None else None,
+            range_reason=self._range_reason(),
+        )
+        if y is not None:
+            y = check_array(
+                y, f"{where}y", example_shape=self.example_shape, owner=owner,
+                value_range=self.target_range, range_reason=self._range_reason(),
+            )
+        if sample_weight is not None:
+            sample_weight = check_array(sample_weight, f"{where}sample_weight", owner=owner)
+            if sample_weight.ndim > 2 or (sample_weight.ndim == 2 and sample_weight.shape[1] != 1):
+                raise ValueError(
+                    f"{owner}: `{where}sample_weight` must have shape (batch,). "
+                    f"Received shape={sample_weight.shape}"
+                )
+            if (sample_weight < 0).any():
+                raise ValueError(
+                    f"{owner}: `{where}sample_weight` must be >= 0. "
+                    f"Received a minimum of {sample_weight.min():g}"
+                )
+        check_same_length({f"{where}x": x, f"{where}y": y, f"{where}sample_weight": sample_weight}, owner)
+        if sample_weight is not None and y is None:
+            # Keras packs (x, None, w) as (x,) and silently drops the weights; the target of
+            # an autoencoder is its input, so pass it explicitly.
+            y = x
+        return x, y, sample_weight
+
+    def _range_reason(self):
+        return ""
+
+    def _check_dataset(self, dataset, where):
+        owner = type(self).__name__
+        spec = dataset.element_spec
+        parts = spec if isinstance(spec, tuple) else (spec,)
+        expected = format_shape((None, *self.example_shape))
+        if not 1 <= len(parts) <= 3 or not all(isinstance(p, tf.TensorSpec) for p in parts):
+            raise ValueError(
+                f"{owner}: a Dataset passed as `{where}x` must yield batches `x`, `(x,)`, "
+                f"`(x, y)` or `(x, y, sample_weight)` of tensors, x of shape {expected}. "
+                f"Received element_spec={spec}"
+            )
+        for name, part in zip(("x", "y"), parts):
+            shape = tuple(part.shape)
+            if len(shape) != len(self.example_shape) + 1 or any(
+                want is not None and got is not None and got != want
+                for got, want in zip(shape[1:], self.example_shape)
+            ):
+                unbatched = len(shape) == len(self.example_shape)
+                raise ValueError(
+                    f"{owner}: a Dataset passed as `{where}x` must yield {name} batches of "
+                    f"shape {expected}. Received {name} of shape {shape}"
+                    + (" (an unbatched Dataset? call .batch(batch_size) on it)" if unbatched else "")
+                )
+            if not (part.dtype.is_floating or part.dtype.is_integer or part.dtype.is_bool):
+                raise ValueError(
+                    f"{owner}: a Dataset passed as `{where}x` must yield numeric {name}. "
+                    f"Received dtype={part.dtype.name}"
+                )
+        # Values cannot be checked without reading the data: check the first batch, which
+        # catches the usual mistakes (unscaled 0..255 pixels, NaN from a broken transform).
+        for first in dataset.take(1):
+            first = first if isinstance(first, tuple) else (first,)
+            arrays = [None if t is None else ops.convert_to_numpy(t) for t in first] + [None] * 3
+            self._check_arrays(arrays[0], arrays[1], arrays[2], where=f"{where}first batch of ")
+        return dataset
+
+    def _check_inputs(self, x, y=None, sample_weight=None, where=""):
+        if isinstance(x, tf.data.Dataset):
+            return self._check_dataset(x, where), y, sample_weight
+        if x is None or isinstance(x, (keras.utils.PyDataset,)) or callable(getattr(x, "__next__", None)):
+            return x, y, sample_weight  # generators and PyDatasets are passed through unchecked
+        return self._check_arrays(x, y, sample_weight, where)
+
+    def _check_validation_data(self, validation_data):
+        if validation_data is None or isinstance(validation_data, tf.data.Dataset):
+            if validation_data is not None:
+                self._check_dataset(validation_data, "validation_data ")
+            return validation_data
+        if not isinstance(validation_data, (tuple, list)) or not 1 <= len(validation_data) <= 3:
+            raise ValueError(
+                f"{type(self).__name__}: `validation_data` must be a Dataset, `(x_val,)`, "
+                f"`(x_val, y_val)` or `(x_val, y_val, sample_weight_val)`. "
+                f"Received: {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
+            )
+        parts = list(validation_data) + [None] * (3 - len(validation_data))
+        x, y, sample_weight = self._check_arrays(parts[0], parts[1], parts[2], "validation_data ")
+        if sample_weight is not None:
+            return (x, x if y is None else y, sample_weight)
+        return (x,) if y is None else (x, y)
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=None,
+        class_weight=None,
+        sample_weight=None,
+        **kwargs,
+    ):
+        """`keras.Model.fit`, with the inputs checked first.
+
+        `shuffle` defaults to True for arrays and False for a `tf.data.Dataset` (shuffle the
+        Dataset itself; Keras ignores the flag for one and warns).
+        """
+        if class_weight is not None:
+            raise ValueError(
+                f"{type(self).__name__} is a generative model with no classes; weight examples "
+                f"with `sample_weight` instead. Received: class_weight={class_weight!r}"
+            )
+        x, y, sample_weight = self._check_inputs(x, y, sample_weight)
+        validation_data = self._check_validation_data(validation_data)
+        if shuffle is None:
+            shuffle = not isinstance(x, tf.data.Dataset)
+        return super().fit(
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            shuffle=shuffle,
+            sample_weight=sample_weight,
+            **kwargs,
+        )
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, **kwargs):
+        """`keras.Model.evaluate`, with the inputs checked first."""
+        x, y, sample_weight = self._check_inputs(x, y, sample_weight)
+        return super().evaluate(
+            x, y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight, **kwargs
+        )
+
+    def predict(self, x, batch_size=None, verbose="auto", **kwargs):
+        """`keras.Model.predict`, with the inputs checked first."""
+        if isinstance(x, tf.data.Dataset):
+            self._check_dataset(x, "")
+        elif not isinstance(x, keras.utils.PyDataset):
+            x = check_array(x, "x", example_shape=self.example_shape, owner=type(self).__name__)
+        return super().predict(x, batch_size=batch_size, verbose=verbose, **kwargs)

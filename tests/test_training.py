@@ -1,0 +1,271 @@
+"""The shared loop's contract, checked on the dense models and on a two-phase toy model."""
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import ops
+
+from keras_vae import DenseAutoencoder, DenseVAE
+from keras_vae.training import GenerativeModel, Phase
+
+
+def tiny_vae(**kwargs):
+    kwargs = {"input_shape": (8, 8), "latent_dim": 2, "hidden_dims": (8,), "seed": 0, **kwargs}
+    return DenseVAE(**kwargs)
+
+
+def tiny_ae(**kwargs):
+    kwargs = {"input_shape": (8, 8), "latent_dim": 2, "hidden_dims": (8,), "seed": 0, **kwargs}
+    return DenseAutoencoder(**kwargs)
+
+
+def weights_of(model):
+    return [keras.ops.convert_to_numpy(w) for w in model.weights]
+
+
+@pytest.fixture(scope="module")
+def fitted(images):
+    """One DenseVAE fitted for two epochs with validation, shared by the contract tests."""
+    model = tiny_vae()
+    model.compile(optimizer=keras.optimizers.Adam(1e-2))
+    before = weights_of(model)
+    history = model.fit(
+        images, epochs=2, batch_size=16, validation_data=(images[:16],), verbose=0
+    )
+    return model, before, history
+
+
+def test_fit_changes_the_weights(fitted):
+    model, before, _ = fitted
+    after = weights_of(model)
+    trainable = {id(v) for v in model.trainable_weights}
+    changed = [
+        not np.allclose(b, a) for b, a, w in zip(before, after, model.weights) if id(w) in trainable
+    ]
+    assert all(changed)
+
+
+def test_history_keys_are_exact(fitted):
+    _, _, history = fitted
+    assert set(history.history) == {
+        "loss", "reconstruction_loss", "kl_loss",
+        "val_loss", "val_reconstruction_loss", "val_kl_loss",
+    }
+    for values in history.history.values():
+        assert len(values) == 2 and np.isfinite(values).all()
+
+
+def test_loss_is_the_sum_of_its_terms(fitted):
+    _, _, history = fitted
+    h = history.history
+    # beta = 1: loss = reconstruction + KL, epoch means of each are additive.
+    np.testing.assert_allclose(
+        h["loss"], np.add(h["reconstruction_loss"], h["kl_loss"]), rtol=1e-5
+    )
+
+
+def test_evaluate_changes_no_weight(fitted, images):
+    model, _, _ = fitted
+    before = weights_of(model)
+    iterations = int(model.optimizer.iterations)
+    logs = model.evaluate(images, batch_size=16, verbose=0, return_dict=True)
+    assert set(logs) == {"loss", "reconstruction_loss", "kl_loss"}
+    for b, a in zip(before, weights_of(model)):
+        np.testing.assert_array_equal(b, a)
+    assert int(model.optimizer.iterations) == iterations
+
+
+def test_trackers_reset_every_epoch(images):
+    model = tiny_ae()
+    model.compile(optimizer="sgd")
+    counts = []
+
+    class RecordCounts(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            counts.append([float(t.count) for t in self.model.loss_trackers])
+
+    model.fit(images, epochs=3, batch_size=16, verbose=0, callbacks=[RecordCounts()])
+    # Each epoch starts from empty trackers (the count of examples seen is 0).
+    assert counts == [[0.0, 0.0]] * 3
+
+
+def test_epoch_log_is_the_mean_over_examples(images):
+    # With SGD at learning rate 0 the weights never move, so the epoch's logged loss must
+    # equal the mean per-example loss computed directly; uneven last batch included.
+    model = tiny_ae()
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    history = model.fit(images[:40], epochs=1, batch_size=16, shuffle=False, verbose=0)
+    per_example = np.asarray(model.compute_terms(images[:40])["loss"])
+    assert history.history["loss"][0] == pytest.approx(per_example.mean(), rel=1e-5)
+
+
+def test_sample_weight_weights_each_example(images):
+    model = tiny_ae()
+    model.compile(optimizer="sgd")
+    weights = np.linspace(0.0, 2.0, len(images)).astype("float32")
+    per_example = np.asarray(model.compute_terms(images)["loss"])
+    logs = model.evaluate(images, sample_weight=weights, batch_size=64, verbose=0, return_dict=True)
+    # Keras' "sum_over_batch_size" reduction: sum(w * l) / batch_size.
+    assert logs["loss"] == pytest.approx(np.sum(weights * per_example) / len(images), rel=1e-5)
+
+
+def test_fit_x_equals_fit_x_x_and_dataset(images):
+    results = []
+    for how in ("x", "x, x", "dataset"):
+        model = tiny_ae()
+        model.compile(optimizer=keras.optimizers.SGD(0.1))
+        if how == "x":
+            model.fit(images, batch_size=16, shuffle=False, verbose=0)
+        elif how == "x, x":
+            model.fit(images, images, batch_size=16, shuffle=False, verbose=0)
+        else:
+            model.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), verbose=0)
+        results.append(weights_of(model))
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_fit_with_targets_trains_a_denoiser(images):
+    # fit(x_noisy, x_clean): the target is y, not x.
+    noisy = np.clip(images + 0.3 * np.random.default_rng(0).standard_normal(images.shape), 0, 1)
+    model = tiny_ae()
+    model.compile(optimizer="sgd")
+    to_clean = np.asarray(model.compute_terms(noisy.astype("float32"), images)["loss"])
+    to_noisy = np.asarray(model.compute_terms(noisy.astype("float32"))["loss"])
+    assert not np.allclose(to_clean, to_noisy)
+
+
+def test_no_variable_is_left_off_the_loss_path(images):
+    # Keras warns "Gradients do not exist for variables ..." when a trained variable gets no
+    # gradient: the classic bug of a KL computed outside the tape or a head never used.
+    for model in (tiny_vae(), tiny_ae(), tiny_vae(likelihood="gaussian")):
+        model.compile(optimizer="adam")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model.fit(images, batch_size=32, epochs=1, verbose=0)
+
+
+def test_kl_weight_variable_is_read_by_the_compiled_step(images):
+    model = tiny_vae()
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    model.fit(images, batch_size=64, epochs=1, verbose=0)  # trace once
+    for weight in (0.0, 2.0):
+        model.kl_weight.assign(weight)
+        logs = model.evaluate(images, batch_size=64, verbose=0, return_dict=True)
+        assert logs["loss"] == pytest.approx(
+            logs["reconstruction_loss"] + weight * logs["kl_loss"], rel=1e-5
+        )
+
+
+def test_compile_refuses_a_loss():
+    model = tiny_vae()
+    with pytest.raises(ValueError, match=r"computes its own loss terms.*Received: loss='mse'"):
+        model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="Received: metrics="):
+        model.compile(optimizer="adam", metrics=["mae"])
+
+
+def test_fit_refuses_class_weight(images):
+    model = tiny_vae()
+    model.compile()
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(images, class_weight={0: 1.0}, verbose=0)
+
+
+# === Two optimizers, two phases: what a GAN needs, in the same loop ===
+
+
+class TwoPhaseToy(GenerativeModel):
+    """Phase "a_loss" moves only `a` with one optimizer, phase "b_loss" only `b`."""
+
+    loss_names = ("a_loss", "b_loss")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.a = self.add_weight(shape=(), initializer="ones", name="a")
+        self.b = self.add_weight(shape=(), initializer="ones", name="b")
+        self.built = True
+
+    @property
+    def example_shape(self):
+        return (1,)
+
+    def compile(self, a_optimizer, b_optimizer, **kwargs):
+        super().compile(optimizer=None, **kwargs)
+        self.a_optimizer, self.b_optimizer = a_optimizer, b_optimizer
+
+    def a_terms(self, x, y=None, training=False):
+        return {"a_loss": ops.sum(ops.square(x * self.a - 3.0), axis=1)}
+
+    def b_terms(self, x, y=None, training=False):
+        # Reads `a` too: the phase must still leave `a` alone.
+        return {"b_loss": ops.sum(ops.square(x * self.b * self.a + 2.0), axis=1)}
+
+    def optimization_phases(self):
+        return [
+            Phase("a_loss", self.a_terms, self.a_optimizer, [self.a]),
+            Phase("b_loss", self.b_terms, self.b_optimizer, [self.b]),
+        ]
+
+    def call(self, x):
+        return x * self.a
+
+
+def test_two_phases_update_only_their_own_variables():
+    model = TwoPhaseToy()
+    model.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.0))
+    model.fit(np.ones((8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
+    assert float(model.a) != 1.0  # moved by phase a
+    assert float(model.b) == 1.0  # phase b's optimizer has lr 0: nothing else may move b
+    model = TwoPhaseToy()
+    model.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.1))
+    history = model.fit(np.ones((8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
+    assert float(model.a) == 1.0 and float(model.b) != 1.0
+    assert set(history.history) == {"a_loss", "b_loss"}
+    assert int(model.a_optimizer.iterations) == 1 and int(model.b_optimizer.iterations) == 1
+
+
+# === Distribution and precision: same code, right answer ===
+
+
+def test_mirrored_strategy_matches_a_single_replica(images):
+    x = images[:32]
+    single = tiny_ae()
+    single.compile(optimizer=keras.optimizers.SGD(0.5))
+    single_logs = single.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0).history
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    assert strategy.num_replicas_in_sync == 2
+    with strategy.scope():
+        mirrored = tiny_ae()
+        mirrored.compile(optimizer=keras.optimizers.SGD(0.5))
+    mirrored_logs = mirrored.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0).history
+    # One step on the global batch of 32 (16 per replica): identical update and logs.
+    for a, b in zip(weights_of(single), weights_of(mirrored)):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert mirrored_logs["loss"][0] == pytest.approx(single_logs["loss"][0], rel=1e-5)
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision_trains_with_float32_losses(images, policy):
+    keras.config.set_dtype_policy(policy)
+    model = tiny_vae(hidden_dims=(16,))
+    model.compile(optimizer="adam")
+    if policy == "mixed_float16":
+        assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    terms = model.compute_terms(images[:4], training=True)
+    assert all(v.dtype == "float32" for v in terms.values())
+    history = model.fit(images, batch_size=16, epochs=2, verbose=0)
+    for values in history.history.values():
+        assert np.isfinite(values).all()
+    assert all(w.dtype == "float32" for w in model.trainable_weights)
+
+
+def test_jit_compile_trains(images):
+    model = tiny_vae()
+    model.compile(optimizer="adam", jit_compile=True)
+    history = model.fit(images, batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
