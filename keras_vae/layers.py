@@ -69,6 +69,16 @@ class Sampling(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return input_shape[0]
 
+    # Keras does not save a SeedGenerator's state with the model. Saving it here means a
+    # reloaded model continues the same stream of draws, so resumed training matches an
+    # uninterrupted run. Files without the entry (none so far) load with a fresh stream.
+    def save_own_variables(self, store):
+        store["seed_generator_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        if "seed_generator_state" in store:
+            self.seed_generator.state.assign(store["seed_generator_state"])
+
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
 

@@ -7,6 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_vae.checks import check_positive_int
+from keras_vae.layers import Sampling
 from keras_vae.models._dense import DenseModel, batched
 
 
@@ -77,7 +78,7 @@ class DenseAutoencoder(DenseModel):
             shape=(self.latent_dim,), initializer="zeros", trainable=False, dtype="float32",
             name="code_std",
         )
-        self.sample_seed_generator = keras.random.SeedGenerator(seed, name="sample_seed_generator")
+        self.noise = Sampling(seed=seed, name="noise")  # standard normal draws for sample()
         self.built = True
 
     def compute_terms(self, x, y=None, training=False):
@@ -119,8 +120,10 @@ class DenseAutoencoder(DenseModel):
                 "fit_code_distribution(x_train) before sample(n). Received: no fitted "
                 "code distribution (code_std is all zeros)"
             )
-        noise = keras.random.normal(
-            (n, self.latent_dim), seed=self.sample_seed_generator if seed is None else seed
-        )
-        z = self.code_mean + ops.convert_to_tensor(noise) * self.code_std
+        if seed is None:
+            zeros = ops.zeros((n, self.latent_dim))
+            noise = self.noise([zeros, zeros])  # N(0, I)
+        else:
+            noise = keras.random.normal((n, self.latent_dim), seed=seed)
+        z = self.code_mean + noise * self.code_std  # (n, latent_dim)
         return self.decode(ops.convert_to_numpy(z))

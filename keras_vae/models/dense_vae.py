@@ -82,9 +82,9 @@ class DenseVAE(DenseModel):
         self.beta = beta
         # === Layers ===
         self.sampling = Sampling(seed=seed, name="sampling")
-        self.prior_seed_generator = keras.random.SeedGenerator(
-            None if seed is None else seed + 1, name="prior_seed_generator"
-        )
+        # Draws from the prior N(0, I) are Sampling([0, 0]): one RNG mechanism, saved with
+        # the model like the posterior's.
+        self.prior_sampling = Sampling(seed=None if seed is None else seed + 1, name="prior_sampling")
         # === State a callback may change ===
         self.kl_weight = self.add_weight(
             shape=(), initializer=keras.initializers.Constant(beta), trainable=False,
@@ -129,16 +129,19 @@ class DenseVAE(DenseModel):
 
         Args:
             n: number of samples, > 0.
-            seed: None to use the model's prior `SeedGenerator` (seeded with the model),
+            seed: None to continue the model's own stream of prior draws (seeded with the
+                model and saved with it),
                 or an int for a one-off reproducible draw.
 
         Returns:
             `(n, *input_shape)` array (probabilities for `"bernoulli"`).
         """
         n = check_positive_int(n, "n")
-        z = keras.random.normal(
-            (n, self.latent_dim), seed=self.prior_seed_generator if seed is None else seed
-        )
+        if seed is None:
+            zeros = ops.zeros((n, self.latent_dim))
+            z = self.prior_sampling([zeros, zeros])
+        else:
+            z = keras.random.normal((n, self.latent_dim), seed=seed)
         return self.decode(ops.convert_to_numpy(z))
 
     def get_config(self):
