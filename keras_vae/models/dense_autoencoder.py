@@ -111,13 +111,22 @@ class DenseAutoencoder(DenseModel):
         self.code_mean.assign(codes.mean(axis=0))
         self.code_std.assign(codes.std(axis=0, ddof=1))
 
-    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
-        """Decodes `n` codes drawn from the Gaussian fitted by `fit_code_distribution`."""
+    def sample_codes(self, n: int, seed: int | None = None) -> np.ndarray:
+        """Draws `n` codes from the Gaussian fitted by `fit_code_distribution`.
+
+        Args:
+            n: number of codes, > 0.
+            seed: None to continue the model's own stream of draws (saved with it), or an
+                int for a one-off reproducible draw.
+
+        Returns:
+            `(n, latent_dim)` array.
+        """
         n = check_positive_int(n, "n")
         if not np.any(ops.convert_to_numpy(self.code_std)):
             raise ValueError(
                 "DenseAutoencoder has no prior over codes: call "
-                "fit_code_distribution(x_train) before sample(n). Received: no fitted "
+                "fit_code_distribution(x_train) before sampling. Received: no fitted "
                 "code distribution (code_std is all zeros)"
             )
         if seed is None:
@@ -125,5 +134,8 @@ class DenseAutoencoder(DenseModel):
             noise = self.noise([zeros, zeros])  # N(0, I)
         else:
             noise = keras.random.normal((n, self.latent_dim), seed=seed)
-        z = self.code_mean + noise * self.code_std  # (n, latent_dim)
-        return self.decode(ops.convert_to_numpy(z))
+        return ops.convert_to_numpy(self.code_mean + noise * self.code_std)  # (n, latent_dim)
+
+    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
+        """Decodes `n` codes drawn by `sample_codes(n, seed)`, `(n, *input_shape)`."""
+        return self.decode(self.sample_codes(n, seed))

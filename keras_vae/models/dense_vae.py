@@ -124,25 +124,27 @@ class DenseVAE(DenseModel):
         z_mean, _ = self.encode(x, batch_size)
         return self.decode(z_mean, batch_size)
 
-    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
-        """Draws `n` codes from the prior N(0, I) and returns the decoded means.
+    def sample_codes(self, n: int, seed: int | None = None) -> np.ndarray:
+        """Draws `n` codes from the prior N(0, I), `(n, latent_dim)`.
 
         Args:
-            n: number of samples, > 0.
+            n: number of codes, > 0.
             seed: None to continue the model's own stream of prior draws (seeded with the
-                model and saved with it),
-                or an int for a one-off reproducible draw.
-
-        Returns:
-            `(n, *input_shape)` array (probabilities for `"bernoulli"`).
+                model and saved with it), or an int for a one-off reproducible draw.
         """
         n = check_positive_int(n, "n")
         if seed is None:
             zeros = ops.zeros((n, self.latent_dim))
-            z = self.prior_sampling([zeros, zeros])
-        else:
-            z = keras.random.normal((n, self.latent_dim), seed=seed)
-        return self.decode(ops.convert_to_numpy(z))
+            return ops.convert_to_numpy(self.prior_sampling([zeros, zeros]))
+        return ops.convert_to_numpy(keras.random.normal((n, self.latent_dim), seed=seed))
+
+    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
+        """Decodes `n` codes from the prior: `decode(sample_codes(n, seed))`.
+
+        Returns:
+            `(n, *input_shape)` array (probabilities for `"bernoulli"`).
+        """
+        return self.decode(self.sample_codes(n, seed))
 
     def get_config(self):
         return {**super().get_config(), "beta": self.beta}

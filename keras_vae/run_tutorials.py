@@ -1,0 +1,364 @@
+"""Runs the numbered tutorials and collects their results: the `keras-vae-tutorials` command.
+
+Each tutorial (`tutorials/NN_title.py`) runs as a script in its own Python process, with
+`MPLBACKEND=Agg` (no display needed), `KERAS_VAE_OUTPUT=<output>/<NN_title>` (where it writes
+its figures and `summary.json`) and `KERAS_VAE_FAST=1` under `--fast`. Its output (stdout and
+stderr) is streamed to the console and to `<output>/<NN_title>/log.txt`. When all have run,
+the tutorials' `summary.json` files are merged into `<output>/summary.json`, with each
+tutorial's status and run time, and a table of the test-set numbers is written to
+`<output>/summary.md`. The exit code is 1 if any tutorial failed, else 0.
+
+The tutorials are looked up next to the package in a source checkout (`tutorials/`), else
+in the installed package data (`keras_vae.tutorials`, which `pip install` fills from the
+same folder).
+
+Example:
+
+```
+keras-vae-tutorials --fast                       # every tutorial, smoke-test size
+keras-vae-tutorials --only 02 --output results   # one tutorial, full size
+python -m keras_vae.run_tutorials --list
+```
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import keras_vae
+
+#: A tutorial is a file named like `01_dense_autoencoder.py`.
+TUTORIAL_NAME = re.compile(r"^(\d{2})_\w+\.py$")
+#: Lines of a failed tutorial's log repeated on the console.
+FAILURE_TAIL_LINES = 25
+_PACKAGE_ROOT = Path(keras_vae.__file__).resolve().parent
+
+
+def _numbered(paths) -> list:
+    return sorted((p for p in paths if TUTORIAL_NAME.match(p.name)), key=lambda p: p.name)
+
+
+def find_tutorials(stack: contextlib.ExitStack) -> list[Path]:
+    """Returns the numbered tutorial files, sorted by number.
+
+    Looks in the source checkout first (`<checkout>/tutorials`, where `<checkout>` holds
+    `pyproject.toml` and the `keras_vae` package), then in the installed package data
+    `keras_vae.tutorials`. Files inside a zipped install are extracted to temporary files
+    that live as long as `stack`.
+
+    Raises:
+        FileNotFoundError: if neither place holds a tutorial.
+    """
+    checkout = _PACKAGE_ROOT.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "tutorials").is_dir():
+        found = _numbered((checkout / "tutorials").iterdir())
+        if found:
+            return found
+    try:
+        installed = resources.files("keras_vae.tutorials")
+        entries = _numbered(entry for entry in installed.iterdir() if entry.is_file())
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        entries = []
+    if not entries:
+        raise FileNotFoundError(
+            f"No tutorials (files named NN_title.py) found in {checkout / 'tutorials'} or in "
+            "the installed package data keras_vae.tutorials. Reinstall keras-vae, or run "
+            "from a source checkout."
+        )
+    return [Path(stack.enter_context(resources.as_file(entry))) for entry in entries]
+
+
+def select(tutorials: Sequence[Path], only: Sequence[str] | None) -> list[Path]:
+    """Keeps the tutorials named in `only` by number (`"01"`, `"1"`) or name prefix.
+
+    Raises:
+        ValueError: if a name matches no tutorial.
+    """
+    if not only:
+        return list(tutorials)
+    chosen = []
+    for token in only:
+        token = token.removesuffix(".py")
+        number = token.zfill(2) if token.isdigit() else None
+        matches = [
+            t for t in tutorials
+            if (number is not None and t.name[:2] == number)
+            or (number is None and t.stem.startswith(token))
+        ]
+        if not matches:
+            available = ", ".join(t.stem for t in tutorials)
+            raise ValueError(f"--only {token!r} matches no tutorial. Available: {available}")
+        chosen += [t for t in matches if t not in chosen]
+    return sorted(chosen, key=lambda p: p.name)
+
+
+def _child_environment(output: Path, fast: bool) -> dict:
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"
+    env["KERAS_VAE_OUTPUT"] = str(output)
+    env["KERAS_VAE_FAST"] = "1" if fast else "0"  # the flag decides, not a stale variable
+    env["PYTHONUNBUFFERED"] = "1"  # lines reach the log as they are printed
+    # The child must import the same keras_vae as this process, installed or not.
+    inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join([str(_PACKAGE_ROOT.parent), *inherited])
+    return env
+
+
+def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: float | None) -> dict:
+    """Runs one tutorial in a subprocess, teeing its output to `output/log.txt`.
+
+    Returns:
+        A dict with `status` (`"ok"` or `"failed"`), `returncode`, `seconds`, `log`,
+        `figures` (PNG files written during this run) and, on failure, `error`.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "summary.json").unlink(missing_ok=True)  # never report a stale result
+    log_path = output / "log.txt"
+    started = time.time()
+    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
+        [sys.executable, str(path)], cwd=output, env=_child_environment(output, fast),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        errors="replace", bufsize=1,
+    ) as process:  # leaving the block closes the pipe
+
+        def pump():
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if echo:
+                    sys.stdout.write("    " + line)
+                    sys.stdout.flush()
+
+        reader = threading.Thread(target=pump, daemon=True)
+        reader.start()
+        timed_out = False
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            process.kill()
+            process.wait()
+        except BaseException:  # Ctrl-C: do not leave the child running
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            reader.join()
+    seconds = time.time() - started
+    result = {
+        "status": "ok",
+        "returncode": process.returncode,
+        "seconds": round(seconds, 2),
+        "log": str(log_path.relative_to(output.parent)),
+        "figures": sorted(
+            p.name for p in output.glob("*.png") if p.stat().st_mtime >= started - 1
+        ),
+    }
+    error = None
+    if timed_out:
+        error = f"timed out after {timeout:g} s"
+    elif process.returncode != 0:
+        error = f"exit code {process.returncode}"
+    else:
+        try:
+            summary = json.loads((output / "summary.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            error = "exited normally but wrote no summary.json"
+        except json.JSONDecodeError as decode_error:
+            error = f"summary.json is not valid JSON: {decode_error}"
+        else:
+            summary["script_seconds"] = summary.pop("seconds", None)
+            result.update({k: v for k, v in summary.items() if k not in result})
+            bad = _non_finite(summary.get("models", {}))
+            if bad:
+                error = "non-finite numbers in summary.json: " + ", ".join(bad)
+    if error:
+        result["status"] = "failed"
+        result["error"] = error
+    return result
+
+
+def _non_finite(models: dict) -> list[str]:
+    """Paths like `DenseVAE.test.loss` of numbers that are NaN or infinite."""
+    bad = []
+    for model, parts in models.items():
+        for part, values in parts.items():
+            for key, value in (values or {}).items():
+                if isinstance(value, float) and not math.isfinite(value):
+                    bad.append(f"{model}.{part}.{key}")
+    return bad
+
+
+def _format_number(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def summary_markdown(summary: dict) -> str:
+    """The readable table of `summary.md`: one row per model, test-set numbers."""
+    tutorials = summary["tutorials"]
+    terms = []
+    for entry in tutorials.values():
+        for model in entry.get("models", {}).values():
+            terms += [k for k in model.get("test", {}) if k not in terms]
+    first = [k for k in ("loss", "reconstruction_loss", "kl_loss") if k in terms]
+    terms = first + [k for k in terms if k not in first]
+    size = (
+        "fast mode (`KERAS_VAE_FAST=1`), numbers are smoke-test values only"
+        if summary["fast"] else "full size"
+    )
+    lines = [
+        "# keras_vae tutorials",
+        "",
+        f"`{summary['command']}`, {summary['started']}: {size}; "
+        f"{sum(e['status'] == 'ok' for e in tutorials.values())}/{len(tutorials)} OK in "
+        f"{summary['seconds']:.0f} s; {summary['versions']}.",
+        "",
+        "Test-set loss terms are nats per image: sums over data (or latent) dimensions, "
+        "means over the test images.",
+        "",
+        "| Tutorial | Status | Model | " + " | ".join(f"test {t}" for t in terms)
+        + " | Extra | Time (s) | Figures |",
+        "|" + "---|" * (len(terms) + 6),
+    ]
+    for stem, entry in tutorials.items():
+        status = "OK" if entry["status"] == "ok" else f"FAILED ({entry.get('error', '')})"
+        figures = ", ".join(entry.get("figures", [])) or "-"
+        models = entry.get("models") or {"-": {}}
+        for index, (name, model) in enumerate(models.items()):
+            test = model.get("test", {})
+            extra = ", ".join(f"{k}={_format_number(v)}" for k, v in model.get("extra", {}).items())
+            cells = [
+                stem if index == 0 else "",
+                status if index == 0 else "",
+                name,
+                *[_format_number(test[t]) if t in test else "-" for t in terms],
+                extra or "-",
+                f"{entry['seconds']:.1f}" if index == 0 else "",
+                figures if index == 0 else "",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    failed = [stem for stem, e in tutorials.items() if e["status"] != "ok"]
+    if failed:
+        lines += ["", "Failed: " + ", ".join(f"{s} (see `{tutorials[s]['log']}`)" for s in failed)]
+    return "\n".join(lines) + "\n"
+
+
+def _versions() -> str:
+    versions = [f"Python {sys.version.split()[0]}", f"keras_vae {keras_vae.__version__}"]
+    for name in ("tensorflow", "keras"):
+        module = sys.modules.get(name)
+        if module is not None:
+            versions.append(f"{name} {getattr(module, '__version__', '?')}")
+    return ", ".join(versions)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keras-vae-tutorials",
+        description="Run the numbered keras_vae tutorials and summarise their results.",
+    )
+    parser.add_argument(
+        "--output", default="tutorial_output", metavar="DIR",
+        help="folder for each tutorial's figures, log and summary (default: tutorial_output)",
+    )
+    parser.add_argument(
+        "--fast", action="store_true",
+        help="smoke-test size (KERAS_VAE_FAST=1): a few hundred images, a few epochs",
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="NN",
+        help="run only these tutorials, by number (01 02) or name prefix",
+    )
+    parser.add_argument("--list", action="store_true", help="list the tutorials and exit")
+    parser.add_argument(
+        "--quiet", action="store_true",
+        help="do not echo the tutorials' output (it still goes to each log.txt)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=3600.0, metavar="SECONDS",
+        help="stop a tutorial that runs longer than this (default: 3600)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code (0 if every tutorial succeeded)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    with contextlib.ExitStack() as stack:
+        try:
+            tutorials = select(find_tutorials(stack), args.only)
+        except (FileNotFoundError, ValueError) as error:
+            parser.error(str(error))
+        if args.list:
+            for path in tutorials:
+                print(f"{path.stem}    {path}")
+            return 0
+        output = Path(args.output).resolve()
+        output.mkdir(parents=True, exist_ok=True)
+        command = "keras-vae-tutorials " + " ".join(
+            sys.argv[1:] if argv is None else list(argv)
+        )
+        print(f"Running {len(tutorials)} tutorial(s){' in fast mode' if args.fast else ''}; "
+              f"output in {output}", flush=True)
+        start = time.time()
+        results = {}
+        for index, path in enumerate(tutorials, start=1):
+            prefix = f"[{index}/{len(tutorials)}] {path.stem}"
+            print(f"{prefix}: running (elapsed {time.time() - start:.0f} s)", flush=True)
+            result = run_tutorial(
+                path, output / path.stem, args.fast, echo=not args.quiet, timeout=args.timeout
+            )
+            results[path.stem] = result
+            if result["status"] == "ok":
+                print(f"{prefix}: OK in {result['seconds']:.1f} s "
+                      f"(elapsed {time.time() - start:.0f} s)", flush=True)
+            else:
+                print(f"{prefix}: FAILED ({result['error']}) after {result['seconds']:.1f} s; "
+                      f"log: {output / result['log']}", flush=True)
+                if args.quiet:  # the output was not shown: show how it ended
+                    tail = (output / result["log"]).read_text(encoding="utf-8").splitlines()
+                    for line in tail[-FAILURE_TAIL_LINES:]:
+                        print("    " + line)
+
+    failed = [stem for stem, result in results.items() if result["status"] != "ok"]
+    summary = {
+        "command": command,
+        "started": datetime.datetime.fromtimestamp(start).astimezone().isoformat("T", "seconds"),
+        "fast": args.fast,
+        "output": str(output),
+        "versions": _versions(),
+        "status": "failed" if failed else "ok",
+        "seconds": round(time.time() - start, 2),
+        "tutorials": results,
+    }
+    (output / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    table = summary_markdown(summary)
+    (output / "summary.md").write_text(table, encoding="utf-8")
+    print()
+    print(table)
+    print(f"Wrote {output / 'summary.md'} and {output / 'summary.json'}.")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

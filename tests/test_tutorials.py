@@ -1,0 +1,189 @@
+"""The numbered tutorials run end to end, and `keras-vae-tutorials` collects their results.
+
+Each tutorial runs once, in fast mode (`KERAS_VAE_FAST=1`), as a plain script in a fresh
+process with `MPLBACKEND=Agg`, from a temporary working folder (not the checkout), exactly
+as a reader would run it. The runner is tested once on tutorial 01 and once on a tutorial
+that fails. The format tests read the files as jupytext notebooks.
+"""
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from keras_vae import errata, run_tutorials
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIALS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.py"))
+IDS = [path.stem for path in TUTORIALS]
+
+#: The figures each tutorial must write; a tutorial not listed must write at least one.
+EXPECTED_FIGURES = {
+    "01_dense_autoencoder": {
+        "reconstructions.png", "code_space.png", "code_grid.png", "samples.png",
+        "training_curves.png",
+    },
+    "02_dense_vae": {
+        "reconstructions.png", "latent_space.png", "latent_grid.png", "samples.png",
+        "training_curves.png", "beta_comparison.png",
+    },
+}
+MAX_CODE_LINES = 300
+TIMEOUT = 300  # seconds per tutorial process; fast mode takes well under a minute
+
+
+def _environment(**extra):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KERAS_VAE_")}
+    env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", KERAS_VAE_FAST="1", **extra)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _check_summary(summary, stem, fast=True):
+    assert summary["tutorial"] == stem
+    assert summary["fast"] is fast
+    assert summary["models"], "summary.json lists no model"
+    for name, model in summary["models"].items():
+        assert set(model) >= {"final_train", "final_val", "test", "extra"}, name
+        assert "loss" in model["test"] and "loss" in model["final_train"], name
+        assert set(model["final_val"]) == set(model["final_train"]), name
+        for part in ("final_train", "final_val", "test", "extra"):
+            for key, value in model[part].items():
+                assert isinstance(value, (int, float)), f"{name}.{part}.{key}={value!r}"
+                assert math.isfinite(value), f"{name}.{part}.{key}={value!r}"
+
+
+def test_tutorials_found():
+    assert [path.name[:2] for path in TUTORIALS][:2] == ["01", "02"]
+
+
+@pytest.fixture(scope="module", params=TUTORIALS, ids=IDS)
+def fast_run(request, tmp_path_factory):
+    """Runs one tutorial as a script from an empty folder, with the default output folder."""
+    path = request.param
+    workdir = tmp_path_factory.mktemp(path.stem)
+    process = subprocess.run(
+        [sys.executable, str(path)], cwd=workdir, env=_environment(), capture_output=True,
+        text=True, timeout=TIMEOUT,
+    )
+    return path, workdir / "outputs" / path.stem, process
+
+
+def test_tutorial_runs_fast(fast_run):
+    path, output, process = fast_run
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-5000:]
+    # The errata cell printed this tutorial's entries.
+    entries = errata.for_tutorial(path.name[:2])
+    assert entries and all(entry.id in process.stdout for entry in entries)
+
+
+def test_tutorial_writes_figures_and_summary(fast_run):
+    path, output, process = fast_run
+    assert process.returncode == 0, process.stderr[-3000:]
+    figures = {p.name for p in output.glob("*.png")}
+    expected = EXPECTED_FIGURES.get(path.stem)
+    if expected is None:
+        assert figures, f"{path.stem} wrote no figure"
+    else:
+        assert expected <= figures, f"missing: {sorted(expected - figures)}"
+    for figure in figures:
+        assert (output / figure).stat().st_size > 1000, figure
+    summary = json.loads((output / "summary.json").read_text())
+    _check_summary(summary, path.stem)
+    assert summary["seconds"] > 0
+
+
+@pytest.mark.parametrize("path", TUTORIALS, ids=IDS)
+def test_tutorial_format(path):
+    text = path.read_text(encoding="utf-8")
+    notebook = jupytext.reads(text, fmt="py:percent")
+    cells = notebook.cells
+    kinds = {cell.cell_type for cell in cells}
+    assert kinds == {"markdown", "code"}
+    # Header: a title, run time and the article section it corrects, in the first cell.
+    header = cells[0]
+    assert header.cell_type == "markdown" and header.source.startswith("# Tutorial ")
+    for needed in ("**Description:**", "**Run time:**", "2 CPU cores", "**Corrects:**"):
+        assert needed in header.source, needed
+    headings = [
+        line for cell in cells if cell.cell_type == "markdown"
+        for line in cell.source.splitlines() if line.startswith("#")
+    ]
+    for section in ("## Setup", "## The objective", "## Data", "## Model", "## Training",
+                    "## Results", "## What the article got wrong", "## Conclusion"):
+        assert section in headings, section
+    markdown = "\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
+    assert re.search(r"\\tag\{1\}", markdown), "the objective has no numbered equation"
+    assert "2026-11-22" in markdown and "Expected" in markdown, "no expected numbers"
+    assert "TBD" not in text
+    code = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
+    number = path.name[:2]
+    assert f'errata.for_tutorial("{number}")' in code
+    assert "KERAS_VAE_FAST" in code and "KERAS_VAE_OUTPUT" in code
+    assert "validation_data=" in code
+    assert "plt.show" not in code
+    lines = [
+        line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert len(lines) <= MAX_CODE_LINES, f"{len(lines)} lines of code"
+
+
+def test_runner_runs_one_tutorial(tmp_path, capsys):
+    output = tmp_path / "out"
+    code = run_tutorials.main(["--fast", "--quiet", "--output", str(output), "--only", "01"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "[1/1] 01_dense_autoencoder: OK" in printed
+    summary = json.loads((output / "summary.json").read_text())
+    assert summary["status"] == "ok" and summary["fast"] is True
+    assert list(summary["tutorials"]) == ["01_dense_autoencoder"]
+    entry = summary["tutorials"]["01_dense_autoencoder"]
+    assert entry["status"] == "ok" and entry["returncode"] == 0 and entry["seconds"] > 0
+    assert set(entry["figures"]) == EXPECTED_FIGURES["01_dense_autoencoder"]
+    _check_summary(entry, "01_dense_autoencoder")
+    assert (output / "01_dense_autoencoder" / "log.txt").read_text().strip()
+    table = (output / "summary.md").read_text()
+    assert "| 01_dense_autoencoder | OK | DenseAutoencoder |" in table
+    assert "test reconstruction_loss" in table
+
+
+def test_runner_reports_a_failing_tutorial(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "tutorials"
+    folder.mkdir()
+    (folder / "01_broken.py").write_text("print('starting')\nraise RuntimeError('boom')\n")
+    (folder / "02_no_summary.py").write_text("print('done')\n")
+    (folder / "notes.py").write_text("raise SystemExit('not a numbered tutorial')\n")
+    monkeypatch.setattr(
+        run_tutorials, "find_tutorials",
+        lambda stack: run_tutorials._numbered(folder.iterdir()),
+    )
+    output = tmp_path / "out"
+    code = run_tutorials.main(["--quiet", "--output", str(output)])
+    printed = capsys.readouterr().out
+    assert code == 1
+    summary = json.loads((output / "summary.json").read_text())
+    assert summary["status"] == "failed"
+    assert list(summary["tutorials"]) == ["01_broken", "02_no_summary"]
+    broken, no_summary = summary["tutorials"].values()
+    assert broken["status"] == "failed" and broken["returncode"] == 1
+    assert "RuntimeError: boom" in (output / "01_broken" / "log.txt").read_text()
+    assert "RuntimeError: boom" in printed  # --quiet still shows how a failure ended
+    assert no_summary["status"] == "failed" and "summary.json" in no_summary["error"]
+    assert "FAILED" in (output / "summary.md").read_text()
+
+
+def test_runner_only_selects_by_number_or_name():
+    paths = [Path("01_dense_autoencoder.py"), Path("02_dense_vae.py")]
+    assert run_tutorials.select(paths, ["2"]) == paths[1:]
+    assert run_tutorials.select(paths, ["02_dense", "01"]) == paths
+    assert run_tutorials.select(paths, None) == paths
+    with pytest.raises(ValueError, match="matches no tutorial"):
+        run_tutorials.select(paths, ["07"])
+    with pytest.raises(SystemExit):
+        run_tutorials.main(["--only", "99"])
