@@ -38,7 +38,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import keras
-import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -281,10 +280,9 @@ class GenerativeModel(keras.Model):
                 + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
             )
         parts = list(validation_data) + [None] * (3 - len(validation_data))
+        # After the checks, y is set whenever sample weights are given (see _check_arrays).
         x, y, sample_weight = self._check_arrays(parts[0], parts[1], parts[2], "validation_data ")
-        if sample_weight is not None:
-            return (x, x if y is None else y, sample_weight)
-        return (x,) if y is None else (x, y)
+        return tuple(part for part in (x, y, sample_weight) if part is not None)
 
     def fit(
         self,

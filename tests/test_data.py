@@ -118,7 +118,7 @@ def test_load_digits_basics():
     assert len(train | val | test) == 1797
 
     again = load_digits()
-    for a, b in zip(splits, again):
+    for a, b in zip(splits, again, strict=True):
         np.testing.assert_array_equal(a, b)
     other = load_digits(seed=1)
     assert not np.array_equal(splits.y_train, other.y_train)
@@ -200,7 +200,7 @@ def test_cache_matches_keras_loader(name, tmp_path, monkeypatch):
     loader = getattr(keras.datasets, name).load_data
     (x_train, y_train), (x_test, y_test) = loader()
     for key, value in zip(("x_train", "y_train", "x_test", "y_test"),
-                          (x_train, y_train, x_test, y_test)):
+                          (x_train, y_train, x_test, y_test), strict=True):
         np.testing.assert_array_equal(value, arrays[key])
     splits = load_mnist(name, validation_fraction=0.25, cache_dir=tmp_path)
     np.testing.assert_allclose(splits.x_test * 255, x_test, atol=1e-4)

@@ -490,7 +490,7 @@ def test_002_4_3_kl_outside_tape(vae, data):
         total = reconstruction + term
     assert tape.gradient(term, encoder_vars) == [None] * len(encoder_vars)
     for with_term, without in zip(
-        tape.gradient(total, encoder_vars), tape.gradient(reconstruction, encoder_vars)
+        tape.gradient(total, encoder_vars), tape.gradient(reconstruction, encoder_vars), strict=False
     ):
         np.testing.assert_array_equal(with_term, without)
     # keras_vae computes the KL inside the tape: the log-variance head gets a KL gradient.
@@ -589,14 +589,14 @@ def test_002_4_3_nested_gradient_lists(vae_fit):
     assert [type(g) for g in gradients] == [list, list]
     optimizer = keras.optimizers.Adam()
     with pytest.raises(AttributeError, match="'list' object has no attribute '_unique_id'"):
-        optimizer.apply_gradients(zip(gradients, nested))
+        optimizer.apply_gradients(zip(gradients, nested, strict=True))
     # Fixed: one flat list of variables.
     flat = encoder.trainable_weights + decoder.trainable_weights
     before = [ops.convert_to_numpy(v) for v in flat]
     with tf.GradientTape() as tape:
         loss = ops.mean(ops.square(decoder(encoder(x)) - x))
-    optimizer.apply_gradients(zip(tape.gradient(loss, flat), flat))
-    assert all(not np.array_equal(b, ops.convert_to_numpy(v)) for b, v in zip(before, flat))
+    optimizer.apply_gradients(zip(tape.gradient(loss, flat), flat, strict=True))
+    assert all(not np.array_equal(b, ops.convert_to_numpy(v)) for b, v in zip(before, flat, strict=True))
     _assert_history_ok(vae_fit[1], ["loss"])
 
 

@@ -82,7 +82,7 @@ def test_model_fit_history_and_evaluate(trained):
     before = to_numpy(model.weights)
     logs = model.evaluate(x, verbose=0, return_dict=True)
     assert set(logs) == names
-    for a, b in zip(before, to_numpy(model.weights)):
+    for a, b in zip(before, to_numpy(model.weights), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -102,7 +102,7 @@ def test_model_save_load_gives_identical_outputs(trained):
     np.testing.assert_array_equal(model.predict(x, verbose=0), restored.predict(x, verbose=0))
     z = np.random.default_rng(1).normal(size=(4, model.latent_dim))
     np.testing.assert_array_equal(model.decode(z), restored.decode(z))
-    for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights)):
+    for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights), strict=True):
         np.testing.assert_array_equal(a, b)
     if isinstance(model, DenseVAE):
         assert float(restored.kl_weight) == float(model.kl_weight)
@@ -112,7 +112,7 @@ def test_model_save_load_gives_identical_outputs(trained):
 def test_model_save_load_keeps_optimizer_state(trained):
     _, model, restored, x, _ = trained
     assert int(restored.optimizer.iterations) == int(model.optimizer.iterations) == 4  # 2 epochs x 2 batches
-    for a, b in zip(to_numpy(model.optimizer.variables), to_numpy(restored.optimizer.variables)):
+    for a, b in zip(to_numpy(model.optimizer.variables), to_numpy(restored.optimizer.variables), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -269,5 +269,5 @@ def test_model_resumes_training_after_load(trained, tmp_path):
     restored = keras.models.load_model(tmp_path / "now.keras")
     for m in (model, restored):
         m.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0)
-    for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights)):
+    for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)

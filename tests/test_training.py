@@ -43,7 +43,7 @@ def test_fit_changes_the_weights(fitted):
     after = weights_of(model)
     trainable = {id(v) for v in model.trainable_weights}
     changed = [
-        not np.allclose(b, a) for b, a, w in zip(before, after, model.weights) if id(w) in trainable
+        not np.allclose(b, a) for b, a, w in zip(before, after, model.weights, strict=True) if id(w) in trainable
     ]
     assert all(changed)
 
@@ -73,7 +73,7 @@ def test_evaluate_changes_no_weight(fitted, images):
     iterations = int(model.optimizer.iterations)
     logs = model.evaluate(images, batch_size=16, verbose=0, return_dict=True)
     assert set(logs) == {"loss", "reconstruction_loss", "kl_loss"}
-    for b, a in zip(before, weights_of(model)):
+    for b, a in zip(before, weights_of(model), strict=True):
         np.testing.assert_array_equal(b, a)
     assert int(model.optimizer.iterations) == iterations
 
@@ -125,7 +125,7 @@ def test_fit_x_equals_fit_x_x_and_dataset(images):
             model.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), verbose=0)
         results.append(weights_of(model))
     for other in results[1:]:
-        for a, b in zip(results[0], other):
+        for a, b in zip(results[0], other, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
@@ -244,7 +244,7 @@ def test_mirrored_strategy_matches_a_single_replica(images):
         mirrored.compile(optimizer=keras.optimizers.SGD(0.5))
     mirrored_logs = mirrored.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0).history
     # One step on the global batch of 32 (16 per replica): identical update and logs.
-    for a, b in zip(weights_of(single), weights_of(mirrored)):
+    for a, b in zip(weights_of(single), weights_of(mirrored), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
     assert mirrored_logs["loss"][0] == pytest.approx(single_logs["loss"][0], rel=1e-5)
 
