@@ -8,18 +8,28 @@ The numbered tutorials, the docs page `docs/errata.md` and `tests/test_errata.py
   and `.` replaced by `_` (`test_002_4_3_kl_outside_tape`); every entry has exactly one.
 - `article`: the seed file name of the article (`"002_99374ef0cbdf6e3a.txt"`).
 - `section`: the article's own section heading, verbatim (Chinese), without the leading
-  `#`s, so readers can find the place.
+  `#`s, so readers can find the place. The section number in `id` is the heading's number
+  without a trailing dot (heading `"4. 具体最佳实践：..."` gives `001-4-...`).
 - `kind`: `"crash"` (the code raises), `"silent"` (it runs, or only warns, but computes the
   wrong thing) or `"text"` (a wrong statement or formula in the prose).
 - `defect`, `tensorflow`, `why`, `fix`: what is wrong (in our own words; no article text is
   quoted), what TensorFlow 2.21 / Keras 3.15 actually does with a minimal reproduction (as
   observed by running it; the test re-runs it), why, and how keras_vae does it instead.
 - `tutorials`: the numbered tutorials that show the defect and its fix: `"01"` is the dense
-  autoencoder (article 004 §4.1), `"02"` the dense VAE (articles 000, 002, 004 §4.2).
+  autoencoder (article 004 §4.1), `"02"` the dense VAE (articles 000, 002, 004 §4.2), `"03"`
+  the LSTM forecaster (article 000 §4.2), `"04"` the LSTM autoencoder for anomaly detection,
+  `"05"` the LSTM VAE (articles 001 and 003 §4.2) and `"06"` the sequence GAN (article 003
+  §4.1).
 
 References used throughout: Kingma & Welling, "Auto-Encoding Variational Bayes", ICLR 2014,
 https://arxiv.org/abs/1312.6114 (Eq. 1: log p(x) = ELBO + KL(q(z|x) || p(z|x)); Eq. 3 the
-ELBO; §2.4 the reparameterisation trick; Appendix B the closed-form Gaussian KL).
+ELBO; §2.4 the reparameterisation trick; Appendix B the closed-form Gaussian KL) and, for
+the recurrent and GAN sections, Goodfellow et al., "Generative Adversarial Nets", NeurIPS
+2014, https://arxiv.org/abs/1406.2661 (Algorithm 1: alternating updates), Bowman et al.,
+"Generating Sentences from a Continuous Space", CoNLL 2016, https://arxiv.org/abs/1511.06349
+(an LSTM VAE; KL annealing against posterior collapse) and Bengio, Simard & Frasconi,
+"Learning Long-Term Dependencies with Gradient Descent is Difficult", IEEE Transactions on
+Neural Networks 5(2), 1994.
 
 Regenerate the docs page with `python -m keras_vae.errata > docs/errata.md`. This module
 imports only the standard library (no TensorFlow, no Keras); the tests do the running.
@@ -34,13 +44,19 @@ KINDS = ("crash", "silent", "text")
 
 ARTICLES = {
     "000_5fc41156a1ca64e2.txt": "VAEs compared with RNNs (structure and behaviour)",
+    "001_54e3f6aded2d2551.txt": "Recurrent variational autoencoders: objective and a Keras example",
     "002_99374ef0cbdf6e3a.txt": "VAE basics: encoder, decoder, reparameterisation, lower bound",
+    "003_a6ecadcae4f67a0a.txt": "RNNs in generative models: an LSTM GAN and an LSTM VAE",
     "004_21b0a4fad713f53e.txt": "Autoencoders compared with variational autoencoders",
 }
 
 TUTORIALS = {
     "01": "dense autoencoder",
     "02": "dense VAE",
+    "03": "LSTM forecaster",
+    "04": "LSTM autoencoder for anomaly detection",
+    "05": "LSTM VAE",
+    "06": "sequence GAN",
 }
 
 
@@ -65,8 +81,16 @@ class Erratum:
 
 
 _A000 = "000_5fc41156a1ca64e2.txt"
+_A001 = "001_54e3f6aded2d2551.txt"
 _A002 = "002_99374ef0cbdf6e3a.txt"
+_A003 = "003_a6ecadcae4f67a0a.txt"
 _A004 = "004_21b0a4fad713f53e.txt"
+
+_S000_42 = "4.2 循环神经网络（RNNs）"
+_S001_3 = "3. 核心算法原理和具体操作步骤以及数学模型公式详细讲解"
+_S001_4 = "4. 具体最佳实践：代码实例和详细解释说明"
+_S003_41 = "4.1 GAN中RNN的代码实例"
+_S003_42 = "4.2 VAE中RNN的代码实例"
 
 _LINEAR_GAUSSIAN = (
     "the 1-D linear-Gaussian model p(z) = N(0, 1), p(x|z) = N(z, 0.25) at x = 1.5, whose "
@@ -307,6 +331,352 @@ ERRATA: tuple[Erratum, ...] = (
             "splits) before calling `fit`."
         ),
         tutorials=("02",),
+    ),
+    Erratum(
+        id="000-4.2-undefined-names",
+        article=_A000,
+        section=_S000_42,
+        kind="crash",
+        defect=(
+            "The recurrent snippet imports only LSTM and Dense from keras.layers but builds its "
+            "input with `Input`, and it trains on `x_train`, which is never defined or loaded."
+        ),
+        tensorflow=(
+            "NameError: name 'Input' is not defined, at the model's first line, before "
+            "TensorFlow is involved."
+        ),
+        why="Plain Python: a name must be imported or assigned before it is used.",
+        fix=(
+            "Tutorial 03 imports what it uses (keras.Input), builds its series explicitly and "
+            "cuts it into (window, next values) pairs with `keras_vae.data`'s windowing helpers "
+            "before fitting `keras_vae.LSTMForecaster`."
+        ),
+        tutorials=("03",),
+    ),
+    Erratum(
+        id="000-4.2-last-state-against-whole-sequence",
+        article=_A000,
+        section=_S000_42,
+        kind="silent",
+        defect=(
+            "The LSTM is used without return_sequences, so it emits only its state after the "
+            "last step and the model maps a whole sequence to a single number (output "
+            "(None, 1)); yet it is fitted with the sequences themselves as targets. The one "
+            "prediction is compared with every step of its sequence, so the best reachable "
+            "output is each sequence's mean and the loss can never fall below the "
+            "within-sequence variance."
+        ),
+        tensorflow=(
+            "No error or warning: LSTM(4) -> Dense(1) on Input((None, 1)) has output shape "
+            "(None, 1), and fit(x, x) on x of shape (16, 6, 1) runs. Its MSE equals the mean "
+            "over all steps of (x_t - y)^2 with one y per sequence; predicting each sequence's "
+            "own mean reaches exactly the mean within-sequence variance (0.116 on noisy-sine "
+            "windows), the floor of that loss."
+        ),
+        why=(
+            "An LSTM returns one output per step only with return_sequences=True. Keras' MSE "
+            "drops the trailing 1 of the (batch, steps, 1) target and broadcasts the "
+            "(batch, 1) prediction over the steps; it checks only that shapes broadcast."
+        ),
+        fix=(
+            "Shape the targets to what is predicted: `keras_vae.LSTMForecaster` maps a window "
+            "of past values to the values that follow it, and `keras_vae.LSTMAutoencoder` "
+            "reconstructs every step, with outputs of shape (batch, timesteps, features)."
+        ),
+        tutorials=("03", "04"),
+    ),
+    Erratum(
+        id="000-4.2-target-is-the-input",
+        article=_A000,
+        section=_S000_42,
+        kind="silent",
+        defect=(
+            "Each input is its own target. Even with one output per step (the nearest repair "
+            "of the shape problem), step t sees x_t and is asked for x_t: copying the current "
+            "value solves the task exactly, needs no memory and says nothing about what comes "
+            "next. A forecasting model is trained on targets shifted in time (the values after "
+            "the window)."
+        ),
+        tensorflow=(
+            "A per-step Dense(1) with weight 1 and bias 0, with no recurrence at all, has "
+            "evaluate(x, x) loss exactly 0.0 on noisy-sine windows; used as a one-step-ahead "
+            "forecast (inputs x_1..x_{T-1}, targets x_2..x_T) the same copy has MSE 0.057. A "
+            "zero training loss on (x, x) measures nothing about forecasting."
+        ),
+        why=(
+            "With a causal per-step model, fitting (x, x) learns the identity map; prediction "
+            "needs the future value as the target."
+        ),
+        fix=(
+            "`keras_vae.data`'s windowing helpers return (window, next values) pairs and split "
+            "the series chronologically before the scaler is fitted, so no future value leaks "
+            "into training; `keras_vae.LSTMForecaster` is trained on those pairs (tutorial 03)."
+        ),
+        tutorials=("03",),
+    ),
+    # ------------------------------------------------------------------ article 001
+    Erratum(
+        id="001-3-prior-called-true-distribution",
+        article=_A001,
+        section=_S001_3,
+        kind="text",
+        defect=(
+            "p(z) in the objective is glossed as the 'true distribution', and the KL term is "
+            "said to penalise the encoder's distribution for differing from it. p(z) is the "
+            "prior, a fixed N(0, I) chosen by the modeller; the distribution that is 'true' "
+            "given x is the posterior p(z|x), and KL(q(z|x) || p(z|x)) is the gap "
+            "log p(x) - ELBO, which is not a term of the objective (the same confusion as "
+            "000 §3.1.3)."
+        ),
+        tensorflow=(
+            "Not a TensorFlow behaviour. Checked numerically on " + _LINEAR_GAUSSIAN + ", with "
+            "q = N(0.5, 0.5): KL(q || prior) = 0.222 is the objective's term, KL(q || "
+            "posterior) = 1.517 = log p(x) - ELBO is another number; "
+            "`keras_vae.losses.gaussian_kl` gives the former."
+        ),
+        why=(
+            "log p(x) = ELBO + KL(q(z|x) || p(z|x)) (Kingma & Welling 2014, Eq. 1); the ELBO "
+            "(Eq. 3) contains KL(q(z|x) || p(z)) against the prior."
+        ),
+        fix=(
+            "`keras_vae.losses.gaussian_kl(z_mean, z_log_var)` is KL(q(z|x) || N(0, I)) in "
+            "closed form; `LSTMVAE` logs it as kl_loss and its docstring names the prior."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-undefined-names",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "The sampling line uses `Lambda` and a backend alias `K` that are never imported, "
+            "and training uses four arrays (x_train, z_train, z_mean_train, z_log_var_train) "
+            "that are never defined. Importing Keras 3's backend as K would not help: "
+            "`keras.backend` no longer has exp, sum, square or random_normal."
+        ),
+        tensorflow=(
+            "NameError: name 'Lambda' is not defined, before TensorFlow is involved. In "
+            "Keras 3.15 `keras.backend` has none of the four functions (they are keras.ops.exp, "
+            "keras.ops.sum, keras.ops.square and keras.random.normal); only the legacy "
+            "`tf.keras.backend` shim keeps them."
+        ),
+        why=(
+            "Plain Python for the names; Keras 3 moved the tensor functions from the backend "
+            "module to keras.ops and keras.random."
+        ),
+        fix=(
+            "keras_vae uses keras.ops and keras.random throughout and draws z in "
+            "`keras_vae.Sampling` from its own SeedGenerator; tutorial 05 builds its data "
+            "before fitting `keras_vae.LSTMVAE`."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-per-step-codes",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "The encoder's LSTM returns its whole output sequence and the mean and "
+            "log-variance heads are Dense layers as wide as the number of features, applied "
+            "at every step. The 'latent' is therefore a (batch, 10, 8) tensor: a code per time "
+            "step, as many numbers as the input itself (80 for 80, so nothing is compressed), "
+            "no single code for the sequence, and a width that matches neither latent_dim = 32 "
+            "nor the decoder's input."
+        ),
+        tensorflow=(
+            "The encoder builds, with z_mean of shape (None, 10, 8). Passing it to a decoder "
+            "built for (None, 32) raises ValueError '... is incompatible with the layer: "
+            "expected shape=(None, 32), found shape=(None, 10, 8)'."
+        ),
+        why=(
+            "With return_sequences=True an LSTM outputs (batch, timesteps, units) and Dense "
+            "acts on the last axis only; one code per sequence needs the final state "
+            "(return_sequences=False on the last LSTM) and heads of width latent_dim."
+        ),
+        fix=(
+            "`keras_vae.LSTMVAE` encodes a sequence with the last LSTM's final state and two "
+            "separate Dense(latent_dim) heads, so z_mean and z_log_var have shape "
+            "(batch, latent_dim)."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-decoder-lstm-on-a-vector",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "The decoder applies an LSTM directly to the latent vector of shape "
+            "(batch, latent_dim). An LSTM reads sequences (batch, timesteps, features); a "
+            "vector has no time axis, so the decoder cannot even be built. The code has to be "
+            "made into a sequence first (repeated over the output steps, or used to set the "
+            "LSTM's initial state)."
+        ),
+        tensorflow=(
+            "ValueError: 'Input 0 ... of layer \"lstm\" is incompatible with the layer: "
+            "expected ndim=3, found ndim=2. Full shape received: (None, 32)', when the decoder "
+            "is built."
+        ),
+        why="Keras' recurrent layers require 3-D input (batch, timesteps, features).",
+        fix=(
+            "`keras_vae.LSTMVAE`'s decoder is an LSTM conditioned on z (z repeated along the "
+            "time axis, initial states computed from z) that emits one distribution per time "
+            "step; it takes (batch, latent_dim) and returns (batch, sequence_length, "
+            "num_features)."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-lambda-layer-never-called",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "The sampling Lambda layer is constructed but never called, so `z` is a layer "
+            "object rather than a tensor, and the decoder is applied to that object. The "
+            "wrapped function also ignores its own argument and reads z_mean and z_log_var "
+            "from the enclosing scope, which would break reuse and saving."
+        ),
+        tensorflow=(
+            "ValueError: \"Inputs to a layer should be tensors. Got '<Lambda name=lambda, "
+            "built=False>' (of type <class '...Lambda'>) as input for layer ...\"."
+        ),
+        why="A Keras layer is a callable object; it yields a tensor only when called on inputs.",
+        fix=(
+            "`keras_vae.Sampling` is a layer called on [z_mean, z_log_var] that returns "
+            "z = z_mean + exp(0.5 * z_log_var) * epsilon with epsilon from its SeedGenerator."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-tf-functions-on-symbolic-tensors",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "The objective is assembled while the functional graph is being built, with "
+            "TensorFlow functions (tf.reduce_mean and the backend's sum/exp/square) applied to "
+            "symbolic Keras inputs."
+        ),
+        tensorflow=(
+            "ValueError: 'A KerasTensor cannot be used as input to a TensorFlow function. A "
+            "KerasTensor is a symbolic placeholder for a shape and dtype, ...' (the same from "
+            "tf.keras.backend.sum); keras.losses and keras.ops functions accept KerasTensors."
+        ),
+        why=(
+            "In Keras 3 functional inputs are KerasTensors (a shape and a dtype), not "
+            "tf.Tensors; only Keras layers and keras.ops can be traced into a functional graph."
+        ),
+        fix=(
+            "keras_vae computes its loss terms on real tensors inside the shared "
+            "`train_step`/`test_step` (keras_vae.training), with the keras.ops functions of "
+            "`keras_vae.losses`."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-loss-graph-disconnected",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "The training model is declared with four fresh Inputs (x, z, z_mean, z_log_var), "
+            "but its output uses the decoder's reconstruction of another Input, the one the "
+            "encoder read, which is not among the model's inputs; the z Input is not used at "
+            "all."
+        ),
+        tensorflow=(
+            "With the loss written in keras.ops so that it traces, keras.Model(inputs, loss) "
+            "raises ValueError 'Output with path `` is not connected to `inputs`'."
+        ),
+        why=(
+            "A functional model's outputs must be computable from its declared inputs alone."
+        ),
+        fix=(
+            "`keras_vae.LSTMVAE` has one input, the sequence batch; its train_step computes the "
+            "reconstruction and the KL terms from the same forward pass."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-kl-from-fed-placeholders",
+        article=_A001,
+        section=_S001_4,
+        kind="silent",
+        defect=(
+            "The KL term is computed from z_mean and z_log_var supplied as extra input arrays, "
+            "not from what the encoder outputs for the batch. Whatever is fed, the term is a "
+            "constant for every weight: the encoder is never pulled towards the prior, and "
+            "feeding zeros makes the 'KL' exactly 0 whatever the encoder does."
+        ),
+        tensorflow=(
+            "No error. With zeros fed, the term is 0.0 while the KL of the encoder's own "
+            "outputs is positive, and the tape's gradient of the fed term with respect to the "
+            "encoder's variables is a list of None."
+        ),
+        why=(
+            "The ELBO's KL term is KL(q_phi(z|x) || p(z)) with the encoder's outputs for x "
+            "(Kingma & Welling 2014, Eq. 3, Appendix B); only that way does it regularise phi."
+        ),
+        fix=(
+            "`keras_vae.LSTMVAE` computes kl_loss inside the tape from the z_mean and z_log_var "
+            "its encoder produced for the same batch."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-tensor-passed-as-loss",
+        article=_A001,
+        section=_S001_4,
+        kind="crash",
+        defect=(
+            "compile() receives the symbolic loss tensor as `loss`, where Keras expects a loss "
+            "name, function or object mapping (y_true, y_pred) to a value; fit is then called "
+            "without targets."
+        ),
+        tensorflow=(
+            "compile accepts it silently; the first fit raises ValueError 'Could not interpret "
+            "loss identifier: <KerasTensor shape=(None,), ...>'."
+        ),
+        why="keras.losses.get resolves strings, callables and Loss instances only.",
+        fix=(
+            "keras_vae's models own their loss: compile(optimizer=...) only (compile(loss=...) "
+            "raises ValueError), and fit(x) minimises the model's own terms."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="001-4-mean-vs-sum-reduction",
+        article=_A001,
+        section=_S001_4,
+        kind="silent",
+        defect=(
+            "The reconstruction term is a binary cross-entropy averaged over features, time "
+            "steps and the batch, while the KL is summed over latent dimensions per example. "
+            "Relative to the ELBO, whose reconstruction term is a sum over all steps and "
+            "features, this multiplies the KL by 80 (10 steps x 8 features): a beta-VAE with "
+            "beta = 80, which pushes every code to the prior, the posterior collapse to which "
+            "LSTM VAEs are prone even at beta = 1 (Bowman et al. 2016)."
+        ),
+        tensorflow=(
+            "keras.losses.binary_crossentropy averages over the last axis, so on a (4, 10, 8) "
+            "batch the article-style total (tf.reduce_mean of it plus the per-example KL), "
+            "times 80, equals the batch mean of the per-example sum over steps and features "
+            "plus 80 * KL, to float32 precision."
+        ),
+        why=(
+            "log p(x|z) in the ELBO sums over all data dimensions (Kingma & Welling 2014, "
+            "Eq. 3); for a sequence these are the time steps times the features."
+        ),
+        fix=(
+            "keras_vae's likelihoods (`losses.gaussian_log_likelihood`) sum over steps and "
+            "features and average only over the batch; `LSTMVAE` anneals its KL weight from 0 "
+            "to 1 with `keras_vae.callbacks.KLAnnealing` and can keep a floor of free bits per "
+            "latent dimension, the usual remedies against posterior collapse."
+        ),
+        tutorials=("05",),
     ),
     # ------------------------------------------------------------------ article 002
     Erratum(
@@ -709,6 +1079,252 @@ ERRATA: tuple[Erratum, ...] = (
         ),
         tutorials=("02",),
     ),
+    # ------------------------------------------------------------------ article 003
+    Erratum(
+        id="003-3.1-long-range-dependencies",
+        article=_A003,
+        section="3.1 RNN在GAN中的应用",
+        kind="text",
+        defect=(
+            "Capturing long-range dependencies is given as the reason generators (§3.1) and "
+            "encoders (§3.2) use RNNs, as if it came with the recurrence (000 §2.2 and 001 §2 "
+            "say the same). It is what recurrent networks learn worst: the gradient reaching "
+            "an input k steps back is a product of k step Jacobians and typically shrinks "
+            "exponentially with k, as the article itself concedes in §5 and §6."
+        ),
+        tensorflow=(
+            "Measured at initialisation (8 units, seeded Glorot input and orthogonal recurrent "
+            "kernels): the gradient of the last state's sum with respect to the first input, "
+            "relative to the last input, is 0.24 / 0.004 / 1.5e-6 for a SimpleRNN over 10 / 30 "
+            "/ 60 steps, and 0.057 / 6.4e-4 / 6.9e-7 for an LSTM."
+        ),
+        why=(
+            "Bengio, Simard & Frasconi (1994) show why gradient descent struggles with long "
+            "dependencies; the LSTM's gated cell (Hochreiter & Schmidhuber 1997) makes long "
+            "memories learnable, not automatic."
+        ),
+        fix=(
+            "keras_vae's sequence models use LSTM layers on fixed windows of sequence_length "
+            "steps; a dependency longer than the window is out of their reach by construction."
+        ),
+        tutorials=("05", "06"),
+    ),
+    Erratum(
+        id="003-4.1-lstm-on-2d-input",
+        article=_A003,
+        section=_S003_41,
+        kind="crash",
+        defect=(
+            "In both networks an LSTM is applied to the output of a Dense layer on a flat "
+            "vector (the 100-wide noise, the 784-value image): a (batch, units) tensor with no "
+            "time axis. §4.2 repeats the pattern in its encoder and decoder."
+        ),
+        tensorflow=(
+            "ValueError: 'Input 0 ... of layer \"lstm\" is incompatible with the layer: "
+            "expected ndim=3, found ndim=2. Full shape received: (None, 128)'."
+        ),
+        why="Keras' recurrent layers require 3-D input (batch, timesteps, features).",
+        fix=(
+            "`keras_vae.SequenceGAN`'s generator reads a noise sequence (one noise vector per "
+            "time step) and its discriminator reads (batch, sequence_length, num_features) "
+            "sequences; `keras_vae.LSTMVAE` reads and emits sequences of that shape."
+        ),
+        tutorials=("05", "06"),
+    ),
+    Erratum(
+        id="003-4.1-no-time-axis",
+        article=_A003,
+        section=_S003_41,
+        kind="silent",
+        defect=(
+            "Even with a time axis added to make the shapes work, the data are flat 784-value "
+            "vectors and the noise a single vector, so every 'sequence' has one step. An LSTM "
+            "run for one step from a zero state never uses its recurrent weights: it is a "
+            "gated dense layer, and neither the 'RNN GAN' nor §4.2's 'RNN VAE' contains any "
+            "recurrence. Treating an image as a sequence would mean, e.g., 28 rows of 28 "
+            "pixels, which the code never does."
+        ),
+        tensorflow=(
+            "With input shape (batch, 1, features) the gradient of a loss with respect to the "
+            "LSTM's recurrent_kernel is exactly 0.0 while its kernel and bias get non-zero "
+            "gradients; with 6 steps the recurrent kernel's gradient is non-zero."
+        ),
+        why=(
+            "At the first step the recurrent kernel U enters only through U h_0 with "
+            "h_0 = 0, so a one-step sequence never exercises the recurrence."
+        ),
+        fix=(
+            "keras_vae's sequence models take (batch, sequence_length, num_features) inputs "
+            "and run their LSTMs over all sequence_length steps."
+        ),
+        tutorials=("05", "06"),
+    ),
+    Erratum(
+        id="003-4.1-generator-output-overwritten",
+        article=_A003,
+        section=_S003_41,
+        kind="crash",
+        defect=(
+            "Generator and discriminator are written into the same variable `x`, so when the "
+            "generator model is created `x` holds the discriminator's output: the 'generator' "
+            "is asked to map the noise input to the discriminator's probability, which the "
+            "noise does not reach, and the generator's layers belong to no model."
+        ),
+        tensorflow=(
+            "keras.Model(noise, x) raises ValueError 'Output with path `` is not connected to "
+            "`inputs`'; only the discriminator model can be built."
+        ),
+        why="Python rebinds the name; the functional API follows tensors, not variable names.",
+        fix=(
+            "`keras_vae.SequenceGAN` keeps `generator` and `discriminator` as two sub-models "
+            "built from their own inputs; the generator's outputs have the data's shape."
+        ),
+        tutorials=("06",),
+    ),
+    Erratum(
+        id="003-4.1-generator-fitted-with-mse",
+        article=_A003,
+        section=_S003_41,
+        kind="silent",
+        defect=(
+            "The generator is compiled with a mean-squared-error loss. A generator has no "
+            "target for a given noise vector: any pairing of noise with real examples is "
+            "arbitrary, and MSE against such targets is minimised by the average of the data, "
+            "the same output for every noise, not by outputs that look like data (the "
+            "blurry regression to the mean that adversarial training exists to avoid)."
+        ),
+        tensorflow=(
+            "Keras minimises what it is given. With real sequences that are all +1 or all -1 "
+            "(equally likely), keras.losses.MeanSquaredError gives 2.0 to a perfect generator "
+            "(independent draws from the data distribution) and 1.0 to the constant 0, a "
+            "sequence that never occurs: the MSE objective prefers the collapsed generator."
+        ),
+        why=(
+            "For a target x independent of the noise u, E||x - g(u)||^2 = E||x - E[x]||^2 + "
+            "E||g(u) - E[x]||^2, minimised by g = E[x]. Goodfellow et al. (2014) train the "
+            "generator through the discriminator instead."
+        ),
+        fix=(
+            "`keras_vae.SequenceGAN` has no target sequence for any noise: its g_loss is "
+            "-log D(G(noise)) (`losses.generator_loss`, the non-saturating loss of Goodfellow "
+            "et al. 2014, §3), plus an optional moment-matching term that compares batch "
+            "statistics (per-step mean and spread) of generated and real sequences, not "
+            "individual pairs."
+        ),
+        tutorials=("06",),
+    ),
+    Erratum(
+        id="003-4.1-no-adversarial-training",
+        article=_A003,
+        section=_S003_41,
+        kind="silent",
+        defect=(
+            "The two networks are compiled separately, each with its own loss, and never "
+            "combined: there is no D(G(noise)) path, no alternation of discriminator and "
+            "generator updates and no real/generated labels. The generator's loss does not "
+            "involve the discriminator at all, so nothing is adversarial; §3.1.1 describes "
+            "adversarial training that the code never performs."
+        ),
+        tensorflow=(
+            "No error. The gradient of the separately compiled generator's MSE loss with "
+            "respect to its weights is bit-for-bit the same whatever the discriminator's "
+            "weights are; the gradient of the adversarial loss -log D(G(u)) changes when the "
+            "discriminator changes."
+        ),
+        why=(
+            "A GAN trains the generator by back-propagating the discriminator's judgement "
+            "through D into G, alternating with discriminator updates on real (label 1) and "
+            "generated (label 0) batches (Goodfellow et al. 2014, Algorithm 1)."
+        ),
+        fix=(
+            "`keras_vae.SequenceGAN` is compiled with compile(d_optimizer=..., "
+            "g_optimizer=...); each step of the shared training loop runs two phases, a "
+            "discriminator update on real and generated batches, then a generator update "
+            "through the discriminator, each with its own optimizer and variables; fit logs "
+            "d_loss and g_loss."
+        ),
+        tutorials=("06",),
+    ),
+    Erratum(
+        id="003-4.2-encoder-decoder-never-joined",
+        article=_A003,
+        section=_S003_42,
+        kind="crash",
+        defect=(
+            "Encoder and decoder are built and compiled as two independent models, each with "
+            "an MSE loss, and never composed into decoder(encoder(x)). Neither has a target it "
+            "could be fitted on (there are no 'true codes' for the encoder, and the decoder's "
+            "inputs would have to come from the encoder), so no reconstruction loss of x is "
+            "ever formed and the autoencoder cannot be trained."
+        ),
+        tensorflow=(
+            "Both compile. encoder.fit(x) on the data alone raises ValueError 'None values not "
+            "supported.' (its MSE has no target). In the composed model decoder(encoder(x)) a "
+            "reconstruction loss has non-zero gradients for both halves."
+        ),
+        why=(
+            "An autoencoder is trained end to end on the reconstruction of its own input; the "
+            "encoder learns only through the decoder's error."
+        ),
+        fix=(
+            "`keras_vae.LSTMVAE` holds `encoder` and `decoder` as sub-models and trains them "
+            "together: its train_step encodes, samples, decodes and differentiates one loss "
+            "with respect to all trainable variables."
+        ),
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="003-4.2-tanh-bounded-code",
+        article=_A003,
+        section=_S003_42,
+        kind="silent",
+        defect=(
+            "The latent code is a tanh output, a deterministic point in the square "
+            "[-1, 1]^2. The N(0, I) prior from which a VAE generates puts more than half of "
+            "its mass outside that square, so decoding prior draws would feed the decoder "
+            "codes it never saw in training; and a mean or log-variance is an unconstrained "
+            "real number that a bounded activation cannot represent."
+        ),
+        tensorflow=(
+            "No error: Dense(2, activation='tanh') on inputs of scale 100 never leaves "
+            "[-1, 1], while 53.4% of 2-D N(0, I) draws fall outside the square "
+            "(1 - erf(1/sqrt(2))^2 = 0.534)."
+        ),
+        why=(
+            "z_mean and z_log_var parameterise q(z|x) = N(z_mean, exp(z_log_var)); Kingma & "
+            "Welling (2014, Appendix C.2) compute both with linear output layers."
+        ),
+        fix="`keras_vae.LSTMVAE`'s z_mean and z_log_var heads are separate linear Dense layers.",
+        tutorials=("05",),
+    ),
+    Erratum(
+        id="003-4.2-not-variational",
+        article=_A003,
+        section=_S003_42,
+        kind="silent",
+        defect=(
+            "The encoder has a single deterministic output: no mean and log-variance, no "
+            "sampling and no KL term, although §3.2.1 says the model minimises one. The "
+            "snippet is a (disconnected) deterministic autoencoder, and nothing shapes its "
+            "codes into a distribution from which new sequences could be drawn."
+        ),
+        tensorflow=(
+            "No error: the encoder has one output and two calls with training=True return "
+            "identical codes. An MSE-only objective is blind to where the codes lie: in a "
+            "linear 16 -> 2 -> 16 model, scaling the codes by 100 and the decoder by 1/100 "
+            "leaves the MSE unchanged while the KL to N(0, I) grows 10^4-fold."
+        ),
+        why=(
+            "The ELBO is E_q[log p(x|z)] - KL(q(z|x) || p(z)) (Kingma & Welling 2014, Eq. 3), "
+            "estimated with a reparameterised draw of z (§2.4)."
+        ),
+        fix=(
+            "`keras_vae.LSTMVAE` draws z = Sampling()([z_mean, z_log_var]) and minimises "
+            "reconstruction_loss + kl_weight * kl_loss, with the KL weight annealed by "
+            "`keras_vae.callbacks.KLAnnealing` and optional free bits."
+        ),
+        tutorials=("05",),
+    ),
     # ------------------------------------------------------------------ article 004
     Erratum(
         id="004-2.2-objective-missing-kl",
@@ -1044,7 +1660,7 @@ def for_article(article_prefix: str, section_prefix: str | None = None) -> tuple
 
 
 def for_tutorial(number: str) -> tuple[Erratum, ...]:
-    """Entries shown in the numbered tutorial `number` ("01", "02"; an int is padded)."""
+    """Entries shown in the numbered tutorial `number` ("01" ... "06"; an int is padded)."""
     number = f"{int(number):02d}" if isinstance(number, int) else str(number)
     return tuple(e for e in ERRATA if number in e.tutorials)
 
@@ -1060,23 +1676,35 @@ def to_markdown(entries=ERRATA) -> str:
     lines = [
         "# Errata of the blog articles",
         "",
-        "<!-- Generated by `python -m keras_vae.errata > docs/errata.md`; edit "
-        "keras_vae/errata.py instead. -->",
+        (
+            "<!-- Generated by `python -m keras_vae.errata > docs/errata.md`; edit "
+            "keras_vae/errata.py instead. -->"
+        ),
         "",
-        "Every defect we found in the code and maths of the VAE sections of three blog "
-        "articles, with what TensorFlow 2.21 / Keras 3.15 actually does when a minimal "
-        "reproduction is run, why, and where keras_vae does it right. Each entry has a test "
-        "in `tests/test_errata.py` (`test_<id>`, with `-` and `.` as `_`) that reproduces "
-        "the defect and checks the corrected model or maths.",
+        (
+            "Every defect we found in the code and maths of the VAE, recurrent and GAN "
+            "sections of five blog articles, with what TensorFlow 2.21 / Keras 3.15 actually "
+            "does when a minimal reproduction is run, why, and where keras_vae does it right. "
+            "Each entry has a test in `tests/test_errata.py` (`test_<id>`, with `-` and `.` as "
+            "`_`) that reproduces the defect and, where the corrected code exists, checks it."
+        ),
         "",
         "Kinds: **crash** (the code raises), **silent** (it runs, or only warns, but "
         "computes the wrong thing), **text** (a wrong statement or formula). Tutorials: "
         + ", ".join(f"`{k}` {v}" for k, v in TUTORIALS.items())
         + ". Sections are the articles' own headings.",
         "",
-        "Reference: Kingma & Welling, *Auto-Encoding Variational Bayes*, ICLR 2014, "
-        "https://arxiv.org/abs/1312.6114 (Eq. 1: log p(x) = ELBO + KL(q(z|x) || p(z|x)); "
-        "Eq. 3: the ELBO; §2.4: reparameterisation; Appendix B: closed-form Gaussian KL).",
+        (
+            "References: Kingma & Welling, *Auto-Encoding Variational Bayes*, ICLR 2014, "
+            "https://arxiv.org/abs/1312.6114 (Eq. 1: log p(x) = ELBO + KL(q(z|x) || p(z|x)); "
+            "Eq. 3: the ELBO; §2.4: reparameterisation; Appendix B: closed-form Gaussian KL); "
+            "Goodfellow et al., *Generative Adversarial Nets*, NeurIPS 2014, "
+            "https://arxiv.org/abs/1406.2661 (Algorithm 1); Bowman et al., *Generating "
+            "Sentences from a Continuous Space*, CoNLL 2016, https://arxiv.org/abs/1511.06349 "
+            "(LSTM VAE, KL annealing); Bengio, Simard & Frasconi, *Learning Long-Term "
+            "Dependencies with Gradient Descent is Difficult*, IEEE Trans. Neural Networks "
+            "5(2), 1994."
+        ),
         "",
         f"{len(entries)} entries: {_kind_counts(entries)}.",
     ]

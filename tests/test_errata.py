@@ -167,6 +167,11 @@ def _linear_codes_scaling(scale):
     return mse, kl
 
 
+def _run_snippet(source, **names):
+    """Runs a one-line stand-in for an article's code in a namespace holding only `names`."""
+    exec(source, dict(names))  # noqa: S102 - the point is to reproduce the NameError
+
+
 def _grad_of_log_var_head(vae, x, term):
     with tf.GradientTape() as tape:
         terms = vae.compute_terms(x, training=True)
@@ -198,7 +203,7 @@ def test_every_kind_and_field_is_valid():
         assert e.kind in errata.KINDS, e.id
         assert e.article in errata.ARTICLES, e.id
         assert e.id.startswith(e.article[:3] + "-"), e.id
-        assert e.id.split("-")[1] == e.section.split(" ")[0], e.id
+        assert e.id.split("-")[1] == e.section.split(" ")[0].rstrip("."), e.id
         assert e.tutorials and set(e.tutorials) <= set(errata.TUTORIALS), e.id
         for field in ("defect", "tensorflow", "why", "fix"):
             assert getattr(e, field).strip(), (e.id, field)
@@ -349,8 +354,198 @@ def test_000_4_1_decoder_output_too_small(vae):
 
 def test_000_4_1_undefined_x_train(vae_fit):
     with pytest.raises(NameError, match="name 'x_train' is not defined"):
-        exec("x_train.shape", {})
+        _run_snippet("x_train.shape")
     _assert_history_ok(vae_fit[1], ["loss", "reconstruction_loss", "kl_loss"])
+
+
+def _noisy_sine_windows(n=32, steps=12, seed=0):
+    """(n, steps, 1) consecutive windows of a noisy sine wave, float32."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n + steps)
+    series = np.sin(0.3 * t) + 0.1 * rng.standard_normal(t.size)
+    windows = np.stack([series[i : i + steps] for i in range(n)])
+    return windows[..., None].astype("float32")
+
+
+def test_000_4_2_undefined_names():
+    # The snippet imports LSTM and Dense only, then uses Input (and later x_train).
+    with pytest.raises(NameError, match="name 'Input' is not defined"):
+        _run_snippet("Input(shape=(None, 1))", LSTM=layers.LSTM, Dense=layers.Dense)
+    with pytest.raises(NameError, match="name 'x_train' is not defined"):
+        _run_snippet("x_train.shape")
+    assert tuple(keras.Input(shape=(None, 1)).shape) == (None, None, 1)
+
+
+def test_000_4_2_last_state_against_whole_sequence():
+    inputs = keras.Input((None, 1))
+    outputs = layers.Dense(1, kernel_initializer=_init(1))(
+        layers.LSTM(4, kernel_initializer=_init(0), recurrent_initializer="orthogonal")(inputs)
+    )
+    model = keras.Model(inputs, outputs)
+    assert tuple(model.output_shape) == (None, 1)  # one number per sequence
+    model.compile(optimizer="adam", loss="mse")
+    x = _noisy_sine_windows(n=16, steps=6)
+    history = model.fit(x, x, epochs=1, batch_size=8, verbose=0)  # no error, no warning
+    assert np.isfinite(history.history["loss"][0])
+    # Keras broadcasts the single prediction against every step of the target.
+    prediction = model.predict(x, verbose=0)
+    assert prediction.shape == (16, 1)
+    mse = float(keras.losses.MeanSquaredError()(x, prediction))
+    assert mse == pytest.approx(float(np.mean((x[..., 0] - prediction) ** 2)), rel=1e-5)
+    # The best any such model can do is each sequence's own mean: the loss has a floor.
+    floor = float(np.mean(np.var(x[..., 0], axis=1)))
+    best = float(keras.losses.MeanSquaredError()(x, x[..., 0].mean(axis=1, keepdims=True)))
+    assert best == pytest.approx(floor, rel=1e-5) and floor > 0.05
+    assert mse >= floor
+    # Fixed (per-step output): the LSTM returns one vector per step, so targets can be steps.
+    per_step = layers.LSTM(4, return_sequences=True)(inputs)
+    assert tuple(per_step.shape) == (None, None, 4)
+
+
+def test_000_4_2_target_is_the_input():
+    # A per-step copy (weight 1, bias 0, no recurrence) solves fit(x, x) exactly ...
+    copy = keras.Sequential(
+        [keras.Input((None, 1)), layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")]
+    )
+    copy.compile(loss="mse")
+    x = _noisy_sine_windows()
+    assert copy.evaluate(x, x, verbose=0) == 0.0
+    # ... and is a poor forecaster: as a prediction of the next value it has a large error.
+    next_step = copy.evaluate(x[:, :-1], x[:, 1:], verbose=0)
+    assert next_step == pytest.approx(float(np.mean((x[:, 1:] - x[:, :-1]) ** 2)), rel=1e-5)
+    assert next_step > 0.05
+
+
+# =========================================================================== article 001
+
+
+def test_001_3_prior_called_true_distribution():
+    kl_prior = _kl_normal(*Q, 0.0, 1.0)
+    kl_posterior = _kl_normal(*Q, *POST)
+    assert kl_prior == pytest.approx(0.2216, abs=1e-4)
+    assert kl_posterior == pytest.approx(1.5169, abs=1e-4)
+    assert LOG_PX - _elbo(*Q) == pytest.approx(kl_posterior, abs=1e-12)  # the gap, not a term
+    got = float(losses.gaussian_kl(np.array([[Q[0]]]), np.array([[math.log(Q[1])]]))[0])
+    assert got == pytest.approx(kl_prior, rel=1e-5)  # keras_vae's KL is against the prior
+
+
+def test_001_4_undefined_names():
+    with pytest.raises(NameError, match="name 'Lambda' is not defined"):
+        _run_snippet("Lambda(lambda t: t)", Input=keras.Input, LSTM=layers.LSTM, Dense=layers.Dense)
+    # Keras 3's backend module no longer carries the tensor functions the snippet calls.
+    for name in ("exp", "sum", "square", "random_normal"):
+        assert not hasattr(keras.backend, name), name
+    assert callable(ops.exp) and callable(keras.random.normal)
+
+
+def test_001_4_per_step_codes():
+    timesteps, features, latent_dim = 10, 8, 32
+    inputs = keras.Input((timesteps, features))
+    h = layers.LSTM(4, return_sequences=True)(inputs)
+    z_mean = layers.Dense(features, use_bias=False)(h)
+    assert tuple(z_mean.shape) == (None, timesteps, features)  # one code per step, 80 numbers
+    code = keras.Input((latent_dim,))
+    decoder = keras.Model(code, layers.Dense(features)(code))
+    with pytest.raises(
+        ValueError, match=r"expected shape=\(None, 32\), found shape=\(None, 10, 8\)"
+    ):
+        decoder(z_mean)
+    # Fixed: the final state and a head of width latent_dim give one code per sequence.
+    fixed = layers.Dense(latent_dim)(layers.LSTM(4)(inputs))
+    assert tuple(fixed.shape) == (None, latent_dim)
+
+
+def test_001_4_decoder_lstm_on_a_vector():
+    z = keras.Input((32,))
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
+        layers.LSTM(4, return_sequences=True)(z)
+    # Fixed: turn the code into a sequence before the LSTM reads it.
+    h = layers.LSTM(4, return_sequences=True)(layers.RepeatVector(10)(z))
+    assert tuple(h.shape) == (None, 10, 4)
+
+
+def test_001_4_lambda_layer_never_called():
+    code = keras.Input((4,))
+    decoder = keras.Model(code, layers.Dense(2)(code))
+    sampler = layers.Lambda(lambda t: t)  # created, never called
+    with pytest.raises(ValueError, match="Inputs to a layer should be tensors. Got '<Lambda"):
+        decoder(sampler)
+    # Fixed: a sampling layer called on [z_mean, z_log_var] returns a tensor.
+    z_mean, z_log_var = keras.Input((4,)), keras.Input((4,))
+    z = Sampling(seed=0)([z_mean, z_log_var])
+    assert tuple(decoder(z).shape) == (None, 2)
+
+
+def test_001_4_tf_functions_on_symbolic_tensors():
+    x_input, reconstruction = keras.Input((10, 8)), keras.Input((10, 8))
+    per_step = keras.losses.binary_crossentropy(x_input, reconstruction)  # a Keras op: fine
+    assert tuple(per_step.shape) == (None, 10)
+    with pytest.raises(ValueError, match="A KerasTensor cannot be used as input to a TensorFlow function"):
+        tf.reduce_mean(per_step)
+    with pytest.raises(ValueError, match="A KerasTensor cannot be used as input to a TensorFlow function"):
+        tf.keras.backend.sum(x_input, axis=-1)
+    assert tuple(ops.mean(per_step).shape) == ()  # keras.ops trace symbolically
+
+
+def test_001_4_loss_graph_disconnected():
+    x = keras.Input((6,))  # the input that is encoded and decoded
+    reconstruction = layers.Dense(6, activation="sigmoid")(layers.Dense(2)(x))
+    x_input, z_input = keras.Input((6,)), keras.Input((2,))  # the loss model's inputs
+    loss = ops.mean(keras.losses.binary_crossentropy(x_input, reconstruction))
+    with pytest.raises(ValueError, match="is not connected to `inputs`"):
+        keras.Model([x_input, z_input], loss)
+
+
+def test_001_4_kl_from_fed_placeholders():
+    hidden, mean_head, log_var_head = _tiny_encoder(seed=20)
+    encoder_vars = (
+        hidden.trainable_weights + mean_head.trainable_weights + log_var_head.trainable_weights
+    )
+    x = np.random.default_rng(13).normal(size=(16, 6)).astype("float32")
+    fed_mean = np.zeros((16, LATENT), "float32")  # arrays supplied as extra inputs
+    fed_log_var = np.zeros((16, LATENT), "float32")
+    with tf.GradientTape(persistent=True) as tape:
+        h = hidden(x)
+        z_mean, z_log_var = mean_head(h), log_var_head(h)
+        kl_fed = ops.mean(losses.gaussian_kl(fed_mean, fed_log_var))
+        kl_own = ops.mean(losses.gaussian_kl(z_mean, z_log_var))
+    assert float(kl_fed) == 0.0 and float(kl_own) > 0.1  # fed zeros: "KL" is 0 whatever phi is
+    assert tape.gradient(kl_fed, encoder_vars) == [None] * len(encoder_vars)
+    assert all(g is not None for g in tape.gradient(kl_own, encoder_vars))
+
+
+def test_001_4_tensor_passed_as_loss():
+    a, b = keras.Input((3,)), keras.Input((3,))
+    loss = ops.sum(a * b, axis=-1)
+    model = keras.Model([a, b], loss)
+    model.compile(optimizer="adam", loss=loss)  # accepted ...
+    x = np.ones((4, 3), "float32")
+    with pytest.raises(ValueError, match="Could not interpret loss identifier: <KerasTensor"):
+        model.fit([x, x], epochs=1, verbose=0)  # ... and rejected at the first fit
+
+
+def test_001_4_mean_vs_sum_reduction():
+    rng = np.random.default_rng(14)
+    batch, timesteps, features = 4, 10, 8
+    x = rng.random((batch, timesteps, features)).astype("float32")
+    probs = rng.uniform(0.05, 0.95, (batch, timesteps, features)).astype("float32")
+    z_mean = rng.normal(size=(batch, 32)).astype("float32")
+    z_log_var = rng.normal(size=(batch, 32)).astype("float32")
+    elementwise = -(x * np.log(probs) + (1 - x) * np.log(1 - probs))  # (batch, steps, features)
+    per_step = np.asarray(keras.losses.binary_crossentropy(x, probs))
+    np.testing.assert_allclose(per_step, elementwise.mean(axis=-1), rtol=1e-4)  # mean over features
+    kl = np.asarray(losses.gaussian_kl(z_mean, z_log_var))  # (batch,), summed over latent dims
+    article_total = float(tf.reduce_mean(per_step)) + kl  # reconstruction mean over everything
+    # Times T * F it is the ELBO's per-example sum plus (T * F) * KL: beta = 80.
+    summed = elementwise.reshape(batch, -1).sum(axis=1).mean()
+    np.testing.assert_allclose(
+        timesteps * features * article_total, summed + timesteps * features * kl, rtol=1e-4
+    )
+    # keras_vae's Gaussian likelihood sums over steps and features: one number per sequence.
+    mean, log_var = np.zeros_like(x), np.zeros_like(x)
+    log_lik = np.asarray(losses.gaussian_log_likelihood(x, mean, log_var))
+    expected = -0.5 * np.sum(np.log(2 * np.pi) + x**2, axis=(1, 2))
+    np.testing.assert_allclose(log_lik, expected, rtol=1e-5)
 
 
 # =========================================================================== article 002
@@ -466,7 +661,7 @@ def test_002_4_2_sigmoid_output_squared_error():
 
 def test_002_4_3_undefined_names(vae_fit):
     with pytest.raises(NameError, match="name 'inputs' is not defined"):
-        exec("inputs - 1", {})
+        _run_snippet("inputs - 1")
     _assert_history_ok(vae_fit[1], ["loss", "val_loss"])
 
 
@@ -517,12 +712,12 @@ def test_002_4_3_wrong_kl_formula():
 
 
 def test_002_4_3_kl_term_sign():
-    at = lambda lv: float(_article_style_regulariser(np.zeros(2), np.full(2, lv), np.ones(2)))  # noqa: E731
+    at = lambda lv: float(_article_style_regulariser(np.zeros(2), np.full(2, lv), np.ones(2)))
     assert at(0.0) == pytest.approx(-0.01, rel=1e-6)
     assert at(10.0) == pytest.approx(-220.27, rel=1e-3)
     assert at(10.0) < at(5.0) < at(0.0) <= 0  # minimising it inflates the variance
     # The correct penalty is >= 0 and smallest (0) at the prior.
-    kl = lambda lv: float(losses.gaussian_kl(np.zeros((1, 2)), np.full((1, 2), lv))[0])  # noqa: E731
+    kl = lambda lv: float(losses.gaussian_kl(np.zeros((1, 2)), np.full((1, 2), lv))[0])
     assert kl(0.0) == 0.0 < kl(-1.0) and kl(0.0) < kl(1.0) < kl(10.0)
 
 
@@ -600,6 +795,145 @@ def test_002_4_3_nested_gradient_lists(vae_fit):
     _assert_history_ok(vae_fit[1], ["loss"])
 
 
+# =========================================================================== article 003
+
+
+def _input_gradient_ratio(layer_class, timesteps):
+    """|d sum(h_T) / d x_1| / |d sum(h_T) / d x_T| for one seeded 8-unit recurrent layer."""
+    layer = layer_class(
+        8,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=0),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=1),
+    )
+    x = tf.Variable(np.random.default_rng(0).normal(size=(1, timesteps, 1)).astype("float32"))
+    with tf.GradientTape() as tape:
+        total = ops.sum(layer(x))
+    gradient = np.abs(tape.gradient(total, x).numpy()[0, :, 0])
+    return float(gradient[0] / gradient[-1])
+
+
+def test_003_3_1_long_range_dependencies():
+    for layer_class in (layers.SimpleRNN, layers.LSTM):
+        ratios = [_input_gradient_ratio(layer_class, t) for t in (10, 30, 60)]
+        assert ratios[0] > ratios[1] > ratios[2], layer_class.__name__  # decays with distance
+        assert ratios[2] < 1e-4, layer_class.__name__  # 60 steps back: a vanishing signal
+
+
+def test_003_4_1_lstm_on_2d_input():
+    noise = keras.Input((100,))
+    h = layers.Dense(8)(noise)  # (None, 8): no time axis
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
+        layers.LSTM(4)(h)
+    # Fixed: a noise sequence, one noise vector per time step.
+    noise_sequence = keras.Input((12, 3))
+    assert tuple(layers.LSTM(4, return_sequences=True)(noise_sequence).shape) == (None, 12, 4)
+
+
+def test_003_4_1_no_time_axis():
+    def gradients(timesteps):
+        lstm = layers.LSTM(4, kernel_initializer=_init(0))
+        x = np.random.default_rng(15).normal(size=(3, timesteps, 5)).astype("float32")
+        lstm.build((None, timesteps, 5))
+        with tf.GradientTape() as tape:
+            loss = ops.sum(ops.square(lstm(x)))
+        grads = tape.gradient(loss, lstm.trainable_weights)
+        return {w.name: float(np.abs(g).max()) for w, g in zip(lstm.trainable_weights, grads, strict=True)}
+
+    one_step = gradients(1)  # a flat vector given a time axis of length 1
+    assert one_step["recurrent_kernel"] == 0.0  # the recurrence is never used
+    assert one_step["kernel"] > 0 and one_step["bias"] > 0
+    assert gradients(6)["recurrent_kernel"] > 0  # a real sequence uses it
+
+
+def test_003_4_1_generator_output_overwritten():
+    noise = keras.Input((6,))
+    x = layers.Dense(5)(layers.Dense(4)(noise))  # "generator"
+    sample = keras.Input((5,))
+    x = layers.Dense(1, activation="sigmoid")(layers.Dense(4)(sample))  # "discriminator", same name
+    with pytest.raises(ValueError, match="is not connected to `inputs`"):
+        keras.Model(noise, x)
+    assert tuple(keras.Model(sample, x).output_shape) == (None, 1)  # only D is a model
+
+
+def test_003_4_1_generator_fitted_with_mse():
+    rng = np.random.default_rng(16)
+    n, steps = 4096, 6
+    real = np.repeat(rng.choice([-1.0, 1.0], size=(n, 1)), steps, axis=1).astype("float32")
+    perfect = np.repeat(rng.choice([-1.0, 1.0], size=(n, 1)), steps, axis=1).astype("float32")
+    mean_only = np.zeros_like(real)  # the average of the data: never a real sequence
+    mse = keras.losses.MeanSquaredError()
+    assert float(mse(real, perfect)) == pytest.approx(2.0, abs=0.1)  # samples like the data
+    assert float(mse(real, mean_only)) == pytest.approx(1.0, abs=1e-6)  # collapsed: "better"
+    assert not np.any(np.all(real == 0.0, axis=1))
+
+
+def test_003_4_1_no_adversarial_training():
+    generator = layers.Dense(6, kernel_initializer=_init(0))
+    discriminator = layers.Dense(1, kernel_initializer=_init(1))  # logits
+    generator.build((None, 4))
+    discriminator.build((None, 6))
+    rng = np.random.default_rng(17)
+    noise = rng.normal(size=(16, 4)).astype("float32")
+    real = rng.normal(size=(16, 6)).astype("float32")
+
+    def generator_gradients():
+        with tf.GradientTape(persistent=True) as tape:
+            fake = generator(noise)
+            mse = ops.mean(ops.square(fake - real))  # the separately compiled generator's loss
+            adversarial = ops.mean(ops.softplus(-discriminator(fake)))  # -log D(G(u))
+        return (
+            [np.asarray(g) for g in tape.gradient(mse, generator.trainable_weights)],
+            [np.asarray(g) for g in tape.gradient(adversarial, generator.trainable_weights)],
+        )
+
+    mse_before, adversarial_before = generator_gradients()
+    discriminator.kernel.assign(-2.0 * discriminator.kernel)  # a different discriminator
+    mse_after, adversarial_after = generator_gradients()
+    for before, after in zip(mse_before, mse_after, strict=True):
+        np.testing.assert_array_equal(before, after)  # D has no say in G's update
+    assert not np.allclose(adversarial_before[0], adversarial_after[0])
+
+
+def test_003_4_2_encoder_decoder_never_joined():
+    x = np.random.default_rng(18).random((8, 6)).astype("float32")
+    data = keras.Input((6,))
+    encoder = keras.Model(data, layers.Dense(2, activation="tanh")(data))
+    code = keras.Input((2,))
+    decoder = keras.Model(code, layers.Dense(6, activation="sigmoid")(code))
+    encoder.compile(optimizer="adam", loss="mse")
+    decoder.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="None values not supported"):
+        encoder.fit(x, epochs=1, verbose=0)  # the data alone give the encoder no target
+    # Joined: one reconstruction loss reaches both halves.
+    with tf.GradientTape() as tape:
+        loss = ops.mean(ops.square(decoder(encoder(x)) - x))
+    gradients = tape.gradient(loss, encoder.trainable_weights + decoder.trainable_weights)
+    assert all(g is not None and float(ops.max(ops.abs(g))) > 0 for g in gradients)
+
+
+def test_003_4_2_tanh_bounded_code():
+    x = 100.0 * np.random.default_rng(19).normal(size=(256, 6)).astype("float32")
+    code = np.asarray(layers.Dense(LATENT, activation="tanh", kernel_initializer=_init(0))(x))
+    assert np.abs(code).max() <= 1.0  # never leaves the square, however large the input
+    outside = 1.0 - math.erf(1.0 / math.sqrt(2.0)) ** 2
+    assert outside == pytest.approx(0.5339, abs=1e-4)
+    draws = np.random.default_rng(20).standard_normal((200_000, LATENT))
+    assert np.mean(np.any(np.abs(draws) > 1.0, axis=1)) == pytest.approx(outside, abs=0.005)
+
+
+def test_003_4_2_not_variational():
+    data = keras.Input((6,))
+    hidden = layers.Dense(8, kernel_initializer=_init(0))(data)
+    encoder = keras.Model(data, layers.Dense(LATENT, activation="tanh", kernel_initializer=_init(1))(hidden))
+    x = np.random.default_rng(21).random((16, 6)).astype("float32")
+    assert len(encoder.outputs) == 1  # no mean / log-variance pair
+    np.testing.assert_array_equal(encoder(x, training=True), encoder(x, training=True))  # no draw
+    mse_1, kl_1 = _linear_codes_scaling(1.0)
+    mse_100, kl_100 = _linear_codes_scaling(100.0)
+    assert mse_100 == pytest.approx(mse_1, rel=1e-5)  # an MSE-only loss is blind to the codes
+    assert kl_100 / kl_1 == pytest.approx(1e4, rel=1e-3)
+
+
 # =========================================================================== article 004
 
 
@@ -652,7 +986,7 @@ def test_004_4_1_input_shape_deprecated():
 
 def test_004_4_1_undefined_x_train(ae_fit):
     with pytest.raises(NameError, match="name 'x_train' is not defined"):
-        exec("len(x_train)", {})
+        _run_snippet("len(x_train)")
     _assert_history_ok(ae_fit[1], ["loss", "reconstruction_loss"])
 
 
@@ -749,9 +1083,11 @@ def test_004_4_2_z_mean_is_relu_hidden_layer(vae, data):
 def test_004_4_2_list_into_sequential_decoder(vae):
     decoder = keras.Sequential([keras.Input((12,)), layers.Dense(5)])
     h, z = np.zeros((4, 10), "float32"), np.zeros((4, 2), "float32")
-    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 12"):
-        with pytest.warns(UserWarning, match="structure of `inputs` doesn't match the expected"):
-            decoder([h, z])
+    with (
+        pytest.raises(ValueError, match="expected axis -1 of input shape to have value 12"),
+        pytest.warns(UserWarning, match="structure of `inputs` doesn't match the expected"),
+    ):
+        decoder([h, z])
     assert tuple(decoder(ops.concatenate([h, z], axis=-1)).shape) == (4, 5)
     assert len(vae.decoder.inputs) == 1
 
