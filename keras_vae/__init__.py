@@ -10,9 +10,16 @@ import os as _os
 # TensorFlow's C++ start-up chatter is noise for tutorial readers; respect a user's choice.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from keras_vae import losses  # noqa: E402
-from keras_vae.layers import ObservationModel, Sampling  # noqa: E402
-from keras_vae.models import DenseAutoencoder, DenseVAE  # noqa: E402
+from keras_vae import callbacks, losses  # noqa: E402
+from keras_vae.layers import ObservationModel, Sampling, StepDropout  # noqa: E402
+from keras_vae.models import (  # noqa: E402
+    LSTMVAE,
+    DenseAutoencoder,
+    DenseVAE,
+    LSTMAutoencoder,
+    LSTMForecaster,
+    SequenceGAN,
+)
 from keras_vae.training import GenerativeModel, Phase  # noqa: E402
 
 __version__ = "0.1.0"
@@ -21,8 +28,14 @@ __all__ = [
     "DenseAutoencoder",
     "DenseVAE",
     "GenerativeModel",
+    "LSTMAutoencoder",
+    "LSTMForecaster",
+    "LSTMVAE",
     "ObservationModel",
     "Phase",
     "Sampling",
+    "SequenceGAN",
+    "StepDropout",
+    "callbacks",
     "losses",
 ]

@@ -12,7 +12,7 @@ Sequences: `make_sines()` is TimeGAN's sine data; `make_anomalous_sines()` and
 train/validation splits and a labelled test mix for anomaly detection; `make_windows()` and
 `make_forecasting_splits()` cut a series into forecasting windows, the latter split in time
 and scaled on the train part only; `load_sunspots()` reads the yearly sunspot numbers that
-ship with statsmodels, an optional dependency imported only there.
+ship with statsmodels (a dependency of keras_vae, imported only there).
 """
 
 from __future__ import annotations
@@ -899,9 +899,9 @@ def load_sunspots() -> Sunspots:
     A real, univariate, quasi-periodic series (a cycle of about 11 years whose height
     varies) for forecasting tutorials: statsmodels 0.15 has 309 yearly values, 1700 to 2008,
     from 0 to 190.2 (source: the US National Geophysical Data Center; statsmodels marks it
-    public domain). It is read from statsmodels' bundled CSV, so it needs no download, but
-    statsmodels (and with it pandas) must be installed: `pip install statsmodels`. The
-    import happens here, so the rest of `keras_vae.data` works without it.
+    public domain). It is read from statsmodels' bundled CSV, so it needs no download.
+    statsmodels is a dependency of keras_vae; the import happens here, so the rest of
+    `keras_vae.data` does not pay for it (or need it, in a trimmed environment).
 
     Returns:
         `Sunspots(years, values)`: int64 years `(n,)`, one per year with no gaps, and

@@ -11,8 +11,24 @@ from keras_vae import losses
 from keras_vae.checks import check_choice
 
 
+class _SeededLayer(keras.layers.Layer):
+    """A layer with its own `SeedGenerator` whose state is saved with the model.
+
+    Keras does not save a SeedGenerator's state with the model. Saving it here means a
+    reloaded model continues the same stream of draws, so resumed training matches an
+    uninterrupted run. Files without the entry load with a fresh stream.
+    """
+
+    def save_own_variables(self, store):
+        store["seed_generator_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        if "seed_generator_state" in store:
+            self.seed_generator.state.assign(store["seed_generator_state"])
+
+
 @keras.saving.register_keras_serializable(package="keras_vae")
-class Sampling(keras.layers.Layer):
+class Sampling(_SeededLayer):
     """Draws `z ~ N(z_mean, exp(z_log_var))` with the reparameterisation trick.
 
     `z = z_mean + exp(0.5 * z_log_var) * epsilon, epsilon ~ N(0, I)`  # Kingma & Welling
@@ -69,18 +85,55 @@ class Sampling(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return input_shape[0]
 
-    # Keras does not save a SeedGenerator's state with the model. Saving it here means a
-    # reloaded model continues the same stream of draws, so resumed training matches an
-    # uninterrupted run. Files without the entry (none so far) load with a fresh stream.
-    def save_own_variables(self, store):
-        store["seed_generator_state"] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        if "seed_generator_state" in store:
-            self.seed_generator.state.assign(store["seed_generator_state"])
-
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="keras_vae")
+class StepDropout(_SeededLayer):
+    """Zeroes whole time steps of a sequence at random while training.
+
+    `y[b, t, :] = x[b, t, :] * m[b, t],  m[b, t] ~ Bernoulli(1 - rate)`, no rescaling.
+
+    Used on the previous-step inputs of an autoregressive decoder (the "word dropout" of
+    Bowman et al. 2016, Section 3.1): with some of its history hidden, the decoder must rely
+    on the latent code, which keeps a sequence VAE from ignoring z. The values are not
+    rescaled by `1 / (1 - rate)` because a dropped step stands for "unknown", not for a
+    smaller value. Identity when `training=False`.
+
+    Args:
+        rate: fraction of steps dropped, in [0, 1).
+        seed: int or None.
+
+    Input shape:
+        `(batch, steps, features)`. Output shape: the same.
+
+    Reference:
+        Bowman et al., "Generating Sentences from a Continuous Space", CoNLL 2016,
+        https://arxiv.org/abs/1511.06349
+    """
+
+    def __init__(self, rate: float = 0.0, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate < 1.0:
+            raise ValueError(f"`rate` must be a number in [0, 1). Received: rate={rate!r}")
+        self.rate = float(rate)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0.0:
+            return inputs
+        shape = ops.shape(inputs)
+        keep = keras.random.uniform((shape[0], shape[1], 1), seed=self.seed_generator) >= self.rate
+        return inputs * ops.cast(keep, inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
 LIKELIHOODS = ("bernoulli", "gaussian")

@@ -68,10 +68,84 @@ def gaussian_kl(z_mean, z_log_var):
     >>> float(gaussian_kl(np.zeros((1, 2)), np.zeros((1, 2)))[0])
     0.0
     """
+    return _sum_over_non_batch_axes(gaussian_kl_per_dimension(z_mean, z_log_var))
+
+
+def gaussian_kl_per_dimension(z_mean, z_log_var):
+    """The terms of `gaussian_kl` before the sum: float32 `(batch, latent_dim)`, each >= 0.
+
+    `kl_j = 0.5 * (exp(z_log_var_j) + z_mean_j**2 - 1 - z_log_var_j)`
+    """
     z_mean = _float32(z_mean)
     z_log_var = clip_log_var(z_log_var)
-    kl = 0.5 * (ops.exp(z_log_var) + ops.square(z_mean) - 1.0 - z_log_var)
-    return _sum_over_non_batch_axes(kl)
+    return 0.5 * (ops.exp(z_log_var) + ops.square(z_mean) - 1.0 - z_log_var)
+
+
+def free_bits_kl(kl_per_dimension, free_bits: float):
+    """The KL penalty with "free bits": no pressure on a dimension below `free_bits` nats.
+
+    Kingma et al. 2016 (IAF, Eq. 15) replace the KL by `sum_j max(free_bits, E_batch[kl_j])`:
+    a latent dimension whose KL, averaged over the minibatch, is below `free_bits` is not
+    pushed further toward the prior, so the decoder cannot make it collapse for free. Here it
+    is written per example so the shared loop can average it: `term_i = sum_j kl_ij` where
+    the dimension's batch mean exceeds `free_bits`, else the constant `free_bits`. Its batch
+    mean equals the paper's objective, and so do its gradients. With `free_bits=0` it is the
+    plain KL.
+
+    Args:
+        kl_per_dimension: float32 `(batch, latent_dim)` from `gaussian_kl_per_dimension`.
+        free_bits: nats per dimension, >= 0 (a Python float).
+
+    Returns:
+        float32 `(batch,)`.
+
+    Reference:
+        Kingma et al., "Improving Variational Inference with Inverse Autoregressive Flow",
+        NeurIPS 2016, Appendix C.8, https://arxiv.org/abs/1606.04934
+    """
+    kl = _float32(kl_per_dimension)
+    if not free_bits:
+        return ops.sum(kl, axis=-1)
+    batch_mean = ops.stop_gradient(ops.mean(kl, axis=0, keepdims=True))  # (1, latent_dim)
+    floor = ops.zeros_like(kl) + free_bits
+    return ops.sum(ops.where(batch_mean > free_bits, kl, floor), axis=-1)
+
+
+def discriminator_loss(real_logits, fake_logits):
+    """Binary cross-entropy of a discriminator, per example: real -> 1, fake -> 0.
+
+    `d_loss_i = softplus(-real_i) + softplus(fake_i)`, i.e. `-log D(x_i) - log(1 - D(G(n_i)))`
+    (Goodfellow et al. 2014, Eq. 1), averaged over any non-batch axes (e.g. one logit per
+    time step). Pairs the i-th real example with the i-th fake one.
+
+    Args:
+        real_logits: `(batch, ...)` logits on real data.
+        fake_logits: `(batch, ...)` logits on generated data.
+
+    Returns:
+        float32 `(batch,)`.
+    """
+    per_logit = ops.softplus(-_float32(real_logits)) + ops.softplus(_float32(fake_logits))
+    return _mean_over_non_batch_axes(per_logit)
+
+
+def generator_loss(fake_logits):
+    """The non-saturating generator loss, per example: `-log D(G(n))` = `softplus(-logit)`.
+
+    Goodfellow et al. 2014, Section 3: minimising `log(1 - D(G(n)))` gives vanishing
+    gradients early, when D rejects every fake; maximising `log D(G(n))` has the same fixed
+    point and strong gradients there. Averaged over any non-batch axes.
+
+    Returns:
+        float32 `(batch,)`.
+    """
+    return _mean_over_non_batch_axes(ops.softplus(-_float32(fake_logits)))
+
+
+def _mean_over_non_batch_axes(values):
+    if len(values.shape) <= 1:
+        return values
+    return ops.mean(values, axis=tuple(range(1, len(values.shape))))
 
 
 def bernoulli_log_likelihood(x, logits):

@@ -104,9 +104,20 @@ class GenerativeModel(keras.Model):
         raise NotImplementedError
 
     @property
+    def target_shape(self) -> tuple[int | None, ...]:
+        """The shape of one target `y` (no batch axis). Default: the input's shape."""
+        return self.example_shape
+
+    @property
     def target_range(self) -> tuple[float, float] | None:
         """Inclusive range targets must lie in (e.g. (0, 1) for a Bernoulli likelihood)."""
         return None
+
+    #: True when `fit(x)` without `y` makes no sense (a forecaster needs its targets).
+    requires_targets: bool = False
+
+    #: True when `x` is its own target when `y` is not given (an autoencoder).
+    inputs_are_targets: bool = True
 
     # === The shared loop ===
 
@@ -194,14 +205,16 @@ class GenerativeModel(keras.Model):
         owner = type(self).__name__
         x = check_array(
             x, f"{where}x", example_shape=self.example_shape, owner=owner,
-            value_range=self.target_range if y is None else None,
+            value_range=self.target_range if y is None and self.inputs_are_targets else None,
             range_reason=self._range_reason(),
         )
-        if y is not None:
-            y = check_array(
-                y, f"{where}y", example_shape=self.example_shape, owner=owner,
-                value_range=self.target_range, range_reason=self._range_reason(),
+        if y is None and self.requires_targets:
+            raise ValueError(
+                f"{owner} learns to predict targets: call fit(x, y) with y of shape "
+                f"{format_shape((None, *self.target_shape))}. Received: {where}y=None"
             )
+        if y is not None:
+            y = self._check_y(y, f"{where}y")
         if sample_weight is not None:
             sample_weight = check_array(sample_weight, f"{where}sample_weight", owner=owner)
             if sample_weight.ndim > 2 or (sample_weight.ndim == 2 and sample_weight.shape[1] != 1):
@@ -217,9 +230,17 @@ class GenerativeModel(keras.Model):
         check_same_length({f"{where}x": x, f"{where}y": y, f"{where}sample_weight": sample_weight}, owner)
         if sample_weight is not None and y is None:
             # Keras packs (x, None, w) as (x,) and silently drops the weights; the target of
-            # an autoencoder is its input, so pass it explicitly.
+            # an autoencoder is its input, so pass it explicitly (models that take no `y`
+            # ignore it).
             y = x
         return x, y, sample_weight
+
+    def _check_y(self, y, name):
+        """Validates targets; models whose `y` is not data-shaped (labels) override this."""
+        return check_array(
+            y, name, example_shape=self.target_shape, owner=type(self).__name__,
+            value_range=self.target_range, range_reason=self._range_reason(),
+        )
 
     def _range_reason(self):
         return ""
@@ -229,22 +250,27 @@ class GenerativeModel(keras.Model):
         spec = dataset.element_spec
         parts = spec if isinstance(spec, tuple) else (spec,)
         expected = format_shape((None, *self.example_shape))
+        if self.requires_targets and len(parts) < 2:
+            raise ValueError(
+                f"{owner}: a Dataset passed as `{where}x` must yield `(x, y)` batches, y of "
+                f"shape {format_shape((None, *self.target_shape))}. Received element_spec={spec}"
+            )
         if not 1 <= len(parts) <= 3 or not all(isinstance(p, tf.TensorSpec) for p in parts):
             raise ValueError(
                 f"{owner}: a Dataset passed as `{where}x` must yield batches `x`, `(x,)`, "
                 f"`(x, y)` or `(x, y, sample_weight)` of tensors, x of shape {expected}. "
                 f"Received element_spec={spec}"
             )
-        for name, part in zip(("x", "y"), parts):
+        for name, part, want_shape in zip(("x", "y"), parts, (self.example_shape, self.target_shape)):
             shape = tuple(part.shape)
-            if len(shape) != len(self.example_shape) + 1 or any(
+            if len(shape) != len(want_shape) + 1 or any(
                 want is not None and got is not None and got != want
-                for got, want in zip(shape[1:], self.example_shape)
+                for got, want in zip(shape[1:], want_shape)
             ):
-                unbatched = len(shape) == len(self.example_shape)
+                unbatched = len(shape) == len(want_shape)
                 raise ValueError(
                     f"{owner}: a Dataset passed as `{where}x` must yield {name} batches of "
-                    f"shape {expected}. Received {name} of shape {shape}"
+                    f"shape {format_shape((None, *want_shape))}. Received {name} of shape {shape}"
                     + (" (an unbatched Dataset? call .batch(batch_size) on it)" if unbatched else "")
                 )
             if not (part.dtype.is_floating or part.dtype.is_integer or part.dtype.is_bool):
@@ -311,6 +337,7 @@ class GenerativeModel(keras.Model):
             )
         x, y, sample_weight = self._check_inputs(x, y, sample_weight)
         validation_data = self._check_validation_data(validation_data)
+        self._prepare_fit(x)
         if shuffle is None:
             shuffle = not isinstance(x, tf.data.Dataset)
         return super().fit(
@@ -326,6 +353,9 @@ class GenerativeModel(keras.Model):
             sample_weight=sample_weight,
             **kwargs,
         )
+
+    def _prepare_fit(self, x):
+        """Called by `fit` with the checked inputs, before training (e.g. to fit a scaler)."""
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, **kwargs):
         """`keras.Model.evaluate`, with the inputs checked first."""

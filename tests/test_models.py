@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_vae import DenseAutoencoder, DenseVAE
+from keras_vae import (
+    LSTMVAE,
+    DenseAutoencoder,
+    DenseVAE,
+    LSTMAutoencoder,
+    LSTMForecaster,
+    SequenceGAN,
+)
+
+SEQUENCE = {"sequence_length": 6, "num_features": 3, "hidden_dims": (8,)}
 
 CONFIGS = {
     "ae_bernoulli": (DenseAutoencoder, {"input_shape": (8, 8), "latent_dim": 2, "hidden_dims": (8,)}),
@@ -20,6 +29,17 @@ CONFIGS = {
         DenseVAE,
         {"input_shape": (8, 8, 1), "latent_dim": 2, "hidden_dims": (), "likelihood": "gaussian", "beta": 4.0},
     ),
+    "lstm_forecaster": (LSTMForecaster, {**SEQUENCE, "horizon": 2, "num_targets": 1}),
+    "lstm_forecaster_stacked": (LSTMForecaster, {**SEQUENCE, "hidden_dims": (8, 4)}),
+    "lstm_ae": (LSTMAutoencoder, {**SEQUENCE, "latent_dim": 2, "hidden_dims": (8, 4)}),
+    "lstm_ae_bernoulli": (LSTMAutoencoder, {**SEQUENCE, "latent_dim": 2, "likelihood": "bernoulli"}),
+    "lstm_vae": (LSTMVAE, {**SEQUENCE, "latent_dim": 2, "free_bits": 0.1, "observation_std": 0.5}),
+    "lstm_vae_autoregressive": (
+        LSTMVAE,
+        {**SEQUENCE, "latent_dim": 2, "hidden_dims": (8, 4), "autoregressive": True, "step_dropout": 0.25},
+    ),
+    "gan": (SequenceGAN, {**SEQUENCE, "noise_dim": 2}),
+    "gan_conditional": (SequenceGAN, {**SEQUENCE, "noise_dim": 2, "num_classes": 3, "discriminator_dims": (4,)}),
 }
 
 
@@ -33,6 +53,38 @@ def data_for(model, n=32):
     return rng.random((n, *model.example_shape)).astype("float32")
 
 
+def targets_for(model, n=32):
+    """The `y` a model's fit needs, or None (autoencoders reconstruct x)."""
+    rng = np.random.default_rng(1)
+    if isinstance(model, LSTMForecaster):
+        return rng.random((n, *model.target_shape)).astype("float32")
+    if isinstance(model, SequenceGAN) and model.num_classes:
+        return rng.integers(0, model.num_classes, n)
+    return None
+
+
+def compile_model(model, learning_rate=1e-2, **kwargs):
+    if isinstance(model, SequenceGAN):
+        model.compile(
+            d_optimizer=keras.optimizers.Adam(learning_rate), g_optimizer=keras.optimizers.Adam(learning_rate), **kwargs
+        )
+    else:
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate), **kwargs)
+
+
+def model_inputs(model, x, y):
+    """What `predict` takes: x, or (x, labels) for a conditional GAN."""
+    return (x, y) if isinstance(model, SequenceGAN) and model.num_classes else x
+
+
+def output_shape(model, n):
+    if isinstance(model, LSTMForecaster):
+        return (n, *model.target_shape)
+    if isinstance(model, SequenceGAN):
+        return (n,)
+    return (n, *model.example_shape)
+
+
 def to_numpy(values):
     return [keras.ops.convert_to_numpy(v) for v in values]
 
@@ -41,53 +93,66 @@ def to_numpy(values):
 def trained(request, tmp_path_factory):
     """A model of each config, fitted briefly, saved, and reloaded."""
     model = make(request.param)
-    x = data_for(model)
-    model.compile(optimizer=keras.optimizers.Adam(1e-2))
-    history = model.fit(x, batch_size=16, epochs=2, validation_data=(x[:8],), verbose=0)
+    x, y = data_for(model), targets_for(model)
+    compile_model(model)
+    validation = (x[:8],) if y is None else (x[:8], y[:8])
+    history = model.fit(x, y, batch_size=16, epochs=2, validation_data=validation, verbose=0)
     if isinstance(model, DenseAutoencoder):
         model.fit_code_distribution(x)  # part of the state a saved autoencoder must keep
     path = str(tmp_path_factory.mktemp(request.param) / "model.keras")
     model.save(path)
     restored = keras.models.load_model(path)  # no custom_objects: classes are registered
-    return request.param, model, restored, x, history
+    return request.param, model, restored, x, y, history
+
+
+AUTOENCODERS = (DenseAutoencoder, DenseVAE, LSTMAutoencoder, LSTMVAE)
+VARIATIONAL = (DenseVAE, LSTMVAE)
 
 
 def test_model_call_shapes(trained):
-    _, model, _, x, _ = trained
+    _, model, _, x, y, _ = trained
     n = 5
-    assert model.predict(x[:n], verbose=0).shape == (n, *model.example_shape)
-    assert model.reconstruct(x[:n]).shape == (n, *model.example_shape)
-    assert model.decode(np.zeros((n, model.latent_dim))).shape == (n, *model.example_shape)
-    if isinstance(model, DenseVAE):
+    inputs = model_inputs(model, x[:n], None if y is None else y[:n])
+    assert model.predict(inputs, verbose=0).shape == output_shape(model, n)
+    if isinstance(model, AUTOENCODERS):
+        assert model.reconstruct(x[:n]).shape == (n, *model.example_shape)
+        assert model.decode(np.zeros((n, model.latent_dim))).shape == (n, *model.example_shape)
+    if isinstance(model, (DenseAutoencoder, *VARIATIONAL)):
+        assert model.sample(n, seed=1).shape == (n, *model.example_shape)
+    if isinstance(model, VARIATIONAL):
         z_mean, z_log_var = model.encode(x[:n])
         assert z_mean.shape == z_log_var.shape == (n, model.latent_dim)
-    else:
+    elif isinstance(model, AUTOENCODERS):
         assert model.encode(x[:n]).shape == (n, model.latent_dim)
-    assert model.sample(n, seed=1).shape == (n, *model.example_shape)
+    if isinstance(model, SequenceGAN):
+        labels = None if y is None else y[:n]
+        assert model.sample(n, labels=labels, seed=1).shape == (n, *model.example_shape)
+    if isinstance(model, LSTMForecaster):
+        assert model.forecast(x[:n]).shape == (n, *model.target_shape)
 
 
 def test_model_outputs_are_means_of_the_likelihood(trained):
-    _, model, _, x, _ = trained
-    out = model.predict(x, verbose=0)
-    if model.likelihood == "bernoulli":
-        assert out.min() >= 0.0 and out.max() <= 1.0
+    _, model, _, x, y, _ = trained
+    out = model.predict(model_inputs(model, x, y), verbose=0)
+    if getattr(model, "likelihood", None) == "bernoulli" or isinstance(model, SequenceGAN):
+        assert out.min() >= 0.0 and out.max() <= 1.0  # probabilities
 
 
 def test_model_fit_history_and_evaluate(trained):
-    _, model, _, x, history = trained
+    _, model, _, x, y, history = trained
     names = set(model.loss_names)
     assert set(history.history) == names | {f"val_{n}" for n in names}
     for values in history.history.values():
         assert np.isfinite(values).all()
     before = to_numpy(model.weights)
-    logs = model.evaluate(x, verbose=0, return_dict=True)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
     assert set(logs) == names
     for a, b in zip(before, to_numpy(model.weights), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
 def test_model_config_round_trip(trained):
-    _, model, _, _, _ = trained
+    _, model, _, _, _, _ = trained
     config = model.get_config()
     clone = type(model).from_config(config)
     assert clone.get_config() == config
@@ -97,42 +162,65 @@ def test_model_config_round_trip(trained):
 
 
 def test_model_save_load_gives_identical_outputs(trained):
-    _, model, restored, x, _ = trained
+    _, model, restored, x, y, _ = trained
     assert type(restored) is type(model)
-    np.testing.assert_array_equal(model.predict(x, verbose=0), restored.predict(x, verbose=0))
-    z = np.random.default_rng(1).normal(size=(4, model.latent_dim))
-    np.testing.assert_array_equal(model.decode(z), restored.decode(z))
+    inputs = model_inputs(model, x, y)
+    np.testing.assert_array_equal(model.predict(inputs, verbose=0), restored.predict(inputs, verbose=0))
     for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights), strict=True):
         np.testing.assert_array_equal(a, b)
-    if isinstance(model, DenseVAE):
+    if isinstance(model, AUTOENCODERS):
+        z = np.random.default_rng(1).normal(size=(4, model.latent_dim))
+        np.testing.assert_array_equal(model.decode(z), restored.decode(z))
+    if isinstance(model, (DenseAutoencoder, *VARIATIONAL)):
+        np.testing.assert_array_equal(model.sample(3, seed=7), restored.sample(3, seed=7))
+    if isinstance(model, VARIATIONAL):
         assert float(restored.kl_weight) == float(model.kl_weight)
-    np.testing.assert_array_equal(model.sample(3, seed=7), restored.sample(3, seed=7))
+    if isinstance(model, SequenceGAN):
+        # The scaler is in the config: a reloaded model samples in the same units.
+        assert restored.data_min == model.data_min and restored.data_max == model.data_max
+        labels = None if y is None else y[:3]
+        np.testing.assert_array_equal(model.sample(3, labels=labels, seed=7), restored.sample(3, labels=labels, seed=7))
+
+
+def optimizers_of(model):
+    return [model.optimizer, model.d_optimizer] if isinstance(model, SequenceGAN) else [model.optimizer]
 
 
 def test_model_save_load_keeps_optimizer_state(trained):
-    _, model, restored, x, _ = trained
-    assert int(restored.optimizer.iterations) == int(model.optimizer.iterations) == 4  # 2 epochs x 2 batches
-    for a, b in zip(to_numpy(model.optimizer.variables), to_numpy(restored.optimizer.variables), strict=True):
-        np.testing.assert_array_equal(a, b)
+    _, model, restored, _, _, _ = trained
+    for ours, theirs in zip(optimizers_of(model), optimizers_of(restored), strict=True):
+        assert int(theirs.iterations) == int(ours.iterations) == 4  # 2 epochs x 2 batches
+        for a, b in zip(to_numpy(ours.variables), to_numpy(theirs.variables), strict=True):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_model_weights_only_checkpoint(trained, tmp_path):
-    key, model, _, x, _ = trained
+    key, model, _, x, y, _ = trained
     path = str(tmp_path / "model.weights.h5")
     model.save_weights(path)
     fresh = make(key)
     fresh.load_weights(path)
-    np.testing.assert_array_equal(model.predict(x, verbose=0), fresh.predict(x, verbose=0))
+    inputs = model_inputs(model, x, y)
+    np.testing.assert_array_equal(model.predict(inputs, verbose=0), fresh.predict(inputs, verbose=0))
 
 
 def test_model_trains_on_a_dataset_and_with_sample_weight(trained):
-    key, _, _, x, _ = trained
+    key, trained_model, _, x, y, _ = trained
     model = make(key)
-    model.compile(optimizer="adam")
-    dataset = tf.data.Dataset.from_tensor_slices((x, x)).batch(8)
-    assert np.isfinite(model.fit(dataset, epochs=1, verbose=0).history["loss"]).all()
+    compile_model(model, 1e-3)
+    if isinstance(model, SequenceGAN):
+        model.adapt(x)  # a Dataset is not read twice to fit the scaler
+    first = trained_model.loss_names[0]
+    if y is not None:
+        parts = (x, y)
+    elif isinstance(model, AUTOENCODERS):
+        parts = (x, x)  # explicit targets
+    else:
+        parts = (x,)
+    dataset = tf.data.Dataset.from_tensor_slices(parts).batch(8)
+    assert np.isfinite(model.fit(dataset, epochs=1, verbose=0).history[first]).all()
     weights = np.ones(len(x), "float32")
-    assert np.isfinite(model.fit(x, sample_weight=weights, epochs=1, verbose=0).history["loss"]).all()
+    assert np.isfinite(model.fit(x, y, sample_weight=weights, epochs=1, verbose=0).history[first]).all()
 
 
 def test_model_learns(images):
@@ -264,10 +352,10 @@ def test_model_sample_and_decode_errors(compiled_vae):
 def test_model_resumes_training_after_load(trained, tmp_path):
     # Continuing fit on the reloaded model gives the same weights as continuing on the
     # original: weights, optimizer moments, KL weight and sampling state all survive.
-    _, model, _, x, _ = trained
+    _, model, _, x, y, _ = trained
     model.save(tmp_path / "now.keras")
     restored = keras.models.load_model(tmp_path / "now.keras")
     for m in (model, restored):
-        m.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0)
+        m.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)

@@ -1,0 +1,198 @@
+"""Callbacks for training VAEs: KL annealing and latent-space diagnostics.
+
+Both work through state the shared loop already reads: `KLAnnealing` assigns the model's
+`kl_weight` variable (read inside the compiled step, so changing it never retraces), and
+`LatentDiagnostics` adds numbers to the epoch's `logs` (so `History`, `CSVLogger`,
+`TensorBoard` and `EarlyStopping` see them).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+
+from keras_vae.checks import (
+    check_array,
+    check_choice,
+    check_non_negative_float,
+    check_positive_int,
+)
+
+SCHEDULES = ("linear", "sigmoid", "cyclical")
+UNITS = ("batch", "epoch")
+
+
+def annealing_weight(
+    step: float,
+    schedule: str,
+    duration: int,
+    start: float = 0.0,
+    stop: float = 1.0,
+    cycles: int = 4,
+    ratio: float = 0.5,
+    steepness: float = 10.0,
+) -> float:
+    """The KL weight after `step` steps of a schedule that lasts `duration` steps.
+
+    With progress `p = min(step / duration, 1)` and `w(p)` rising from 0 to 1:
+
+    - `"linear"`: `w = p` (Bowman et al. 2016).
+    - `"sigmoid"`: a logistic curve centred at `p = 0.5`, rescaled so `w(0) = 0` and
+      `w(1) = 1`: `w = (s(k (p - 1/2)) - s(-k/2)) / (s(k/2) - s(-k/2))`, `s` the logistic
+      function, `k = steepness`.
+    - `"cyclical"`: `cycles` repeats of a ramp: within each cycle of `duration / cycles`
+      steps the weight rises linearly over the first `ratio` of the cycle, then holds at 1
+      (Fu et al. 2019, Eq. 7).
+
+    The weight is `start + (stop - start) * w`; after `duration` steps it stays at `stop`.
+
+    Reference:
+        Bowman et al., "Generating Sentences from a Continuous Space", CoNLL 2016.
+        Fu et al., "Cyclical Annealing Schedule: A Simple Approach to Mitigating KL
+        Vanishing", NAACL 2019, https://arxiv.org/abs/1903.10145
+    """
+    progress = min(max(step / duration, 0.0), 1.0)
+    if schedule == "linear":
+        w = progress
+    elif schedule == "sigmoid":
+        def logistic(v):
+            return 1.0 / (1.0 + math.exp(-v))
+
+        low, high = logistic(-steepness / 2), logistic(steepness / 2)
+        w = (logistic(steepness * (progress - 0.5)) - low) / (high - low)
+    elif schedule == "cyclical":
+        if progress >= 1.0:
+            w = 1.0
+        else:
+            within = (progress * cycles) % 1.0  # position inside the current cycle
+            w = min(within / ratio, 1.0)
+    else:
+        raise ValueError(f"`schedule` must be one of {SCHEDULES}. Received: schedule={schedule!r}")
+    return start + (stop - start) * w
+
+
+class KLAnnealing(keras.callbacks.Callback):
+    """Anneals a VAE's `kl_weight` during `fit`: linear, sigmoid or cyclical.
+
+    At the start of every batch (or epoch, with `unit="epoch"`) the model's `kl_weight`
+    variable is set to `annealing_weight(step, ...)`; the shared loop reads that variable
+    inside the compiled step. The step count is taken from the optimizer's `iterations`
+    (for `unit="batch"`) or the epoch number, so a model reloaded from a `.keras` file, or
+    restored by `BackupAndRestore`, continues the schedule where it stopped. The weight is
+    added to the epoch's logs as `kl_weight`.
+
+    Args:
+        schedule: `"linear"`, `"sigmoid"` or `"cyclical"` (see `annealing_weight`).
+        duration: length of the schedule in `unit`s, > 0; the weight is `stop` afterwards.
+        unit: `"batch"` (smooth) or `"epoch"`.
+        start: weight at step 0, >= 0.
+        stop: weight at the end; None uses the model's `beta`.
+        cycles: number of ramps for `"cyclical"`, > 0.
+        ratio: fraction of each cycle spent rising, in (0, 1].
+        steepness: slope of the `"sigmoid"` schedule, > 0.
+
+    Example:
+    >>> annealing = KLAnnealing("cyclical", duration=40, unit="epoch", cycles=4)
+    >>> model.fit(x, epochs=50, callbacks=[annealing])
+    """
+
+    def __init__(
+        self,
+        schedule: str = "linear",
+        duration: int = 10,
+        unit: str = "epoch",
+        start: float = 0.0,
+        stop: float | None = None,
+        cycles: int = 4,
+        ratio: float = 0.5,
+        steepness: float = 10.0,
+    ):
+        super().__init__()
+        self.schedule = check_choice(schedule, "schedule", SCHEDULES)
+        self.duration = check_positive_int(duration, "duration")
+        self.unit = check_choice(unit, "unit", UNITS)
+        self.start = check_non_negative_float(start, "start")
+        self.stop = None if stop is None else check_non_negative_float(stop, "stop")
+        self.cycles = check_positive_int(cycles, "cycles")
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
+            raise ValueError(f"`ratio` must be a number in (0, 1]. Received: ratio={ratio!r}")
+        self.ratio = float(ratio)
+        self.steepness = check_non_negative_float(steepness, "steepness")
+        if self.steepness == 0:
+            raise ValueError(f"`steepness` must be > 0. Received: steepness={steepness!r}")
+        self._step = 0
+
+    def _target(self):
+        if not hasattr(self.model, "kl_weight"):
+            raise ValueError(
+                "KLAnnealing needs a model with a `kl_weight` variable (DenseVAE, LSTMVAE). "
+                f"Received a {type(self.model).__name__}"
+            )
+        return float(self.model.beta) if self.stop is None else self.stop
+
+    def weight(self, step: float) -> float:
+        """The weight this callback sets at `step` (batches or epochs)."""
+        return annealing_weight(
+            step, self.schedule, self.duration, self.start, self._target(), self.cycles,
+            self.ratio, self.steepness,
+        )
+
+    def _assign(self, step):
+        self.model.kl_weight.assign(self.weight(step))
+
+    def on_train_begin(self, logs=None):
+        # Read once; counted in Python afterwards so batches need no device read.
+        self._step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        self._target()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.unit == "epoch":
+            self._assign(epoch)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.unit == "batch":
+            self._assign(self._step)
+            self._step += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["kl_weight"] = float(keras.ops.convert_to_numpy(self.model.kl_weight))
+
+
+class LatentDiagnostics(keras.callbacks.Callback):
+    """Logs, each epoch, how much of the latent space a VAE uses on held-out data.
+
+    Adds to the epoch's logs `active_units` (Burda et al. 2015: dimensions whose posterior
+    mean varies across x by more than `threshold`) and `kl_dim_0`, `kl_dim_1`, ... (the
+    mean KL of each latent dimension, nats; their sum is the mean `kl_loss`), computed on
+    `x` with the model's `encode`. With annealing this shows when (and whether) dimensions
+    wake up.
+
+    Args:
+        x: held-out examples, shaped as the model's inputs.
+        threshold: active-unit threshold, > 0.
+        per_dimension: whether to log each dimension's KL.
+    """
+
+    def __init__(self, x, threshold: float = 0.01, per_dimension: bool = True):
+        super().__init__()
+        self.x = check_array(x, "x")
+        if len(self.x) < 2:
+            raise ValueError(f"LatentDiagnostics needs at least 2 examples. Received shape={self.x.shape}")
+        self.threshold = threshold
+        self.per_dimension = per_dimension
+
+    def on_epoch_end(self, epoch, logs=None):
+        from keras_vae import evaluation  # late: evaluation imports scikit-learn
+
+        z_mean, z_log_var = self.model.encode(self.x)
+        if logs is None:
+            return
+        logs["active_units"] = evaluation.active_units(z_mean, self.threshold)
+        if self.per_dimension:
+            kl = 0.5 * (np.exp(z_log_var) + np.square(z_mean) - 1.0 - z_log_var)
+            for j, value in enumerate(kl.mean(axis=0)):
+                logs[f"kl_dim_{j}"] = float(value)
+

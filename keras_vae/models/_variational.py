@@ -1,0 +1,116 @@
+"""The VAE maths shared by `DenseVAE` and `LSTMVAE`: the negative ELBO with a KL weight and
+free bits, the prior, and NumPy helpers. Private: a mixin for the public classes."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_vae import losses
+from keras_vae.checks import check_non_negative_float, check_positive_int
+from keras_vae.layers import Sampling
+from keras_vae.models._dense import batched
+
+
+class VariationalMixin:
+    """Adds the VAE objective and its helpers to a `GenerativeModel` subclass.
+
+    The class provides `self.encoder` (x -> [z_mean, z_log_var]), `self.observation`,
+    `self.latent_dim`, `_check_x`, `decode`, and `_decoder_outputs(z, target, training)`
+    (the likelihood's parameters for the sequence or image being scored).
+    """
+
+    loss_names = ("loss", "reconstruction_loss", "kl_loss")
+
+    def _init_variational(self, beta, free_bits, seed):
+        self.beta = check_non_negative_float(beta, "beta")
+        self.free_bits = check_non_negative_float(free_bits, "free_bits")
+        # === Layers ===
+        self.sampling = Sampling(seed=seed, name="sampling")
+        # Draws from the prior N(0, I) are Sampling([0, 0]): one RNG mechanism, saved with
+        # the model like the posterior's.
+        self.prior_sampling = Sampling(seed=None if seed is None else seed + 1, name="prior_sampling")
+        # === State a callback may change ===
+        self.kl_weight = self.add_weight(
+            shape=(), initializer=keras.initializers.Constant(self.beta), trainable=False,
+            dtype="float32", name="kl_weight",
+        )
+
+    @property
+    def z_mean_layer(self):
+        return self.encoder.get_layer("z_mean")
+
+    @property
+    def z_log_var_layer(self):
+        return self.encoder.get_layer("z_log_var")
+
+    def compute_terms(self, x, y=None, training=False):
+        target = x if y is None else y
+        z_mean, z_log_var = self.encoder(x, training=training)  # (batch, latent_dim) each
+        z = self.sampling([z_mean, z_log_var])
+        outputs = self._decoder_outputs(z, target, training)  # (batch, *example_shape)
+        reconstruction_loss = -self.observation.log_likelihood(target, outputs)  # Eq. (1)
+        kl_per_dimension = losses.gaussian_kl_per_dimension(z_mean, z_log_var)  # (batch, latent_dim)
+        kl_loss = ops.sum(kl_per_dimension, axis=-1)  # Eq. (2)
+        kl_penalty = losses.free_bits_kl(kl_per_dimension, self.free_bits)  # = kl_loss if free_bits=0
+        loss = reconstruction_loss + self.kl_weight * kl_penalty  # Eq. (3)
+        return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
+
+    def encode(self, x, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+        """Returns `(z_mean, z_log_var)` of q(z | x), each `(n, latent_dim)`."""
+        x = self._check_x(x)
+        return batched(lambda b: self.encoder(b, training=False), x, batch_size)
+
+    def reconstruct(self, x, batch_size: int = 1024) -> np.ndarray:
+        """Decodes the posterior mean: mean of p(x | z_mean), `(n, *example_shape)`."""
+        z_mean, _ = self.encode(x, batch_size)
+        return self.decode(z_mean, batch_size)
+
+    def sample_codes(self, n: int, seed: int | None = None) -> np.ndarray:
+        """Draws `n` codes from the prior N(0, I), `(n, latent_dim)`.
+
+        Args:
+            n: number of codes, > 0.
+            seed: None to continue the model's own stream of prior draws (seeded with the
+                model and saved with it), or an int for a one-off reproducible draw.
+        """
+        n = check_positive_int(n, "n")
+        if seed is None:
+            zeros = ops.zeros((n, self.latent_dim))
+            return ops.convert_to_numpy(self.prior_sampling([zeros, zeros]))
+        return ops.convert_to_numpy(keras.random.normal((n, self.latent_dim), seed=seed))
+
+    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
+        """Decodes `n` codes from the prior: `decode(sample_codes(n, seed))`.
+
+        Returns:
+            `(n, *example_shape)` array (probabilities for `"bernoulli"`).
+        """
+        return self.decode(self.sample_codes(n, seed))
+
+    def interpolate(self, x_start, x_end, steps: int = 8) -> np.ndarray:
+        """Decodes `steps` codes evenly spaced between the posterior means of two examples.
+
+        Args:
+            x_start, x_end: one example each, shape `example_shape` (or with a batch axis of 1).
+            steps: number of decoded points including both ends, >= 2.
+
+        Returns:
+            `(steps, *example_shape)`: first the reconstruction of `x_start`, last of `x_end`.
+        """
+        steps = check_positive_int(steps, "steps")
+        if steps < 2:
+            raise ValueError(f"`steps` must be >= 2 to include both ends. Received: steps={steps}")
+        ends = []
+        for name, example in (("x_start", x_start), ("x_end", x_end)):
+            example = np.asarray(example)
+            if example.shape == tuple(self.example_shape):
+                example = example[None]
+            ends.append(self.encode(self._check_x(example, name))[0][0])
+        weights = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
+        return self.decode((1.0 - weights) * ends[0] + weights * ends[1])
+
+    def _variational_config(self):
+        return {"beta": self.beta, "free_bits": self.free_bits}
+

@@ -1,0 +1,139 @@
+"""`LSTMAutoencoder`: sequence -> code -> sequence, for reconstruction and anomaly scores."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from keras_vae.checks import check_array, check_positive_int
+from keras_vae.layers import ObservationModel
+from keras_vae.models._dense import batched
+from keras_vae.models._recurrent import (
+    RecurrentModel,
+    SequenceDecoder,
+    build_lstm_encoder,
+)
+
+
+@keras.saving.register_keras_serializable(package="keras_vae")
+class LSTMAutoencoder(RecurrentModel):
+    """Autoencoder for sequences with stacked LSTM encoder and decoder.
+
+    `code = encoder(x)`: stacked LSTMs read the whole sequence, a linear layer maps the last
+    hidden state to the code. The decoder starts its LSTMs from states computed from the
+    code and reads the code again at every step, then a linear layer gives each step's
+    values. The loss is the reconstruction's negative log-likelihood, summed over time steps
+    and features, averaged over the batch:
+
+    `reconstruction_loss = -sum_t log p(x_t | decoder(code)_t)`   # Gaussian by default
+
+    Unlike the common pattern of one `LSTM(units)` whose output is compared to the whole
+    sequence (article 000 §4.2), every time step is reconstructed, so the model cannot do
+    well by predicting the series mean.
+
+    `anomaly_scores(x)` gives each sequence's mean squared reconstruction error; choose the
+    threshold on normal-only validation data (see `keras_vae.evaluation`).
+
+    Args:
+        sequence_length: time steps per sequence, > 0.
+        num_features: values per time step, > 0.
+        latent_dim: size of the code, > 0.
+        hidden_dims: sizes of the stacked LSTMs of the encoder; the decoder mirrors them.
+        likelihood: `"gaussian"` (any real data; learned or fixed `observation_std`) or
+            `"bernoulli"` (data in [0, 1]).
+        observation_std: for `"gaussian"`, a fixed standard deviation or None to learn one.
+        seed: int or None, seeds the initialisers.
+        **kwargs: base `keras.Model` arguments.
+
+    Call arguments:
+        inputs: `(batch, sequence_length, num_features)`. Returns the reconstruction (the
+            mean of p(x | code)), same shape.
+
+    Example:
+    >>> ae = LSTMAutoencoder(sequence_length=24, num_features=1, latent_dim=4)
+    >>> ae.compile(optimizer="adam")
+    >>> history = ae.fit(x, epochs=2, verbose=0)   # x: (n, 24, 1)
+    >>> scores = ae.anomaly_scores(x)              # (n,)
+
+    Reference:
+        Srivastava, Mansimov & Salakhutdinov, "Unsupervised Learning of Video
+        Representations using LSTMs", ICML 2015, https://arxiv.org/abs/1502.04681
+        Malhotra et al., "LSTM-based Encoder-Decoder for Multi-sensor Anomaly Detection",
+        ICML Anomaly Detection Workshop 2016, https://arxiv.org/abs/1607.00148
+    """
+
+    loss_names = ("loss", "reconstruction_loss")
+
+    def __init__(
+        self,
+        sequence_length: int,
+        num_features: int,
+        latent_dim: int = 16,
+        hidden_dims=(64,),
+        likelihood: str = "gaussian",
+        observation_std: float | None = None,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
+        self.latent_dim = check_positive_int(latent_dim, "latent_dim")
+        # === Layers ===
+        self.observation = ObservationModel(likelihood, observation_std, name="observation")
+        self.encoder = build_lstm_encoder(
+            self.sequence_length, self.num_features, self.hidden_dims, {"code": self.latent_dim}, seed
+        )
+        self._decoder = SequenceDecoder(
+            self.latent_dim, self.sequence_length, self.num_features, tuple(reversed(self.hidden_dims)),
+            seed, autoregressive=False,
+        )
+        self.decoder = self._decoder.model
+        self.built = True
+
+    @property
+    def likelihood(self):
+        return self.observation.likelihood
+
+    @property
+    def target_range(self):
+        return self.observation.value_range
+
+    def compute_terms(self, x, y=None, training=False):
+        target = x if y is None else y
+        code = self.encoder(x, training=training)  # (batch, latent_dim)
+        outputs = self.decoder(code, training=training)  # (batch, T, F)
+        reconstruction_loss = -self.observation.log_likelihood(target, outputs)
+        return {"loss": reconstruction_loss, "reconstruction_loss": reconstruction_loss}
+
+    def call(self, inputs, training=False):
+        return self.observation.mean(self.decoder(self.encoder(inputs, training=training), training=training))
+
+    def encode(self, x, batch_size: int = 1024) -> np.ndarray:
+        """Returns the codes, `(n, latent_dim)`."""
+        x = self._check_x(x)
+        return batched(lambda b: self.encoder(b, training=False), x, batch_size)
+
+    def decode(self, code, batch_size: int = 1024) -> np.ndarray:
+        """Returns the sequences decoded from `code` `(n, latent_dim)`: `(n, T, F)`."""
+        code = check_array(code, "code", example_shape=(self.latent_dim,), owner=type(self).__name__)
+        return batched(lambda b: self.observation.mean(self.decoder(b, training=False)), code, batch_size)
+
+    def reconstruct(self, x, batch_size: int = 1024) -> np.ndarray:
+        """Returns `decode(encode(x))`, `(n, T, F)`."""
+        return self.decode(self.encode(x, batch_size), batch_size)
+
+    def reconstruction_errors(self, x, batch_size: int = 1024) -> np.ndarray:
+        """Squared error of each value, `(n, T, F)`: where in a sequence the model fails."""
+        x = self._check_x(x)
+        return np.square(self.reconstruct(x, batch_size) - x)
+
+    def anomaly_scores(self, x, batch_size: int = 1024) -> np.ndarray:
+        """Mean squared reconstruction error per sequence, `(n,)`; high means unusual."""
+        return self.reconstruction_errors(x, batch_size).mean(axis=(1, 2))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "latent_dim": self.latent_dim,
+            "likelihood": self.likelihood,
+            "observation_std": self.observation.observation_std,
+        }

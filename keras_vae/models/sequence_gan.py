@@ -1,0 +1,446 @@
+"""`SequenceGAN`: an LSTM generator and an LSTM discriminator trained adversarially."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_vae import losses
+from keras_vae.checks import (
+    check_array,
+    check_non_negative_float,
+    check_positive_int,
+    check_sizes,
+)
+from keras_vae.layers import Sampling
+from keras_vae.models._dense import batched
+from keras_vae.models._recurrent import RecurrentModel, dense, lstm
+from keras_vae.training import Phase
+
+
+def _build_generator(sequence_length, noise_dim, num_features, hidden_dims, num_classes, seed):
+    """noise `(batch, T, noise_dim)` [+ labels `(batch,)`] -> sequences in [0, 1] `(batch, T, F)`.
+
+    The first step's noise also sets the LSTMs' initial states, so each sequence has a
+    sequence-level random "code" (its frequency, phase, ...) besides per-step noise.
+    """
+    noise = keras.Input(shape=(sequence_length, noise_dim), name="noise")
+    inputs = [noise]
+    h = noise
+    if num_classes:
+        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        inputs.append(labels)
+        h = ops.concatenate([h, _label_steps(labels, num_classes, sequence_length, "generator_label_embedding", seed)], -1)
+    code = noise[:, 0, :]
+    for i, units in enumerate(hidden_dims):
+        hc = dense(2 * units, f"generator_state_{i}", seed, 200 + i, activation="tanh")(code)
+        state = [hc[:, :units], hc[:, units:]]
+        h = lstm(units, f"generator_lstm_{i}", seed, 210 + i, return_sequences=True)(h, initial_state=state)
+    outputs = dense(num_features, "generator_outputs", seed, 220, activation="sigmoid", dtype="float32")(h)
+    return keras.Model(inputs if num_classes else noise, outputs, name="generator")
+
+
+def _build_discriminator(sequence_length, num_features, hidden_dims, num_classes, seed):
+    """sequences in [0, 1] `(batch, T, F)` [+ labels] -> one logit per step `(batch, T, 1)`.
+
+    One judgement per step (as in RCGAN) gives the generator a gradient at every step, not
+    only through the last hidden state.
+    """
+    x = keras.Input(shape=(sequence_length, num_features), name="x")
+    inputs = [x]
+    h = x
+    if num_classes:
+        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        inputs.append(labels)
+        h = ops.concatenate(
+            [ops.cast(h, "float32"), _label_steps(labels, num_classes, sequence_length, "discriminator_label_embedding", seed)], -1
+        )
+    for i, units in enumerate(hidden_dims):
+        h = lstm(units, f"discriminator_lstm_{i}", seed, 300 + i, return_sequences=True)(h)
+    logits = dense(1, "discriminator_logits", seed, 320, dtype="float32")(h)
+    return keras.Model(inputs if num_classes else x, logits, name="discriminator")
+
+
+def _label_steps(labels, num_classes, sequence_length, name, seed):
+    embedded = keras.layers.Embedding(
+        num_classes, min(num_classes, 16), embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed),
+        name=name,
+    )(labels)  # (batch, embedding)
+    return ops.repeat(ops.expand_dims(ops.cast(embedded, "float32"), 1), sequence_length, axis=1)
+
+
+def moment_loss(real, fake):
+    """`mean_{t,f} |std_b(real) - std_b(fake)| + |mean_b(real) - mean_b(fake)|`, a scalar.
+
+    Matches the first two moments of each (step, feature) over the batch, the "moment"
+    term of TimeGAN's generator loss (Yoon et al. 2019, reference code). It penalises a
+    generator that covers only part of the data's range (mode dropping) directly, which the
+    adversarial loss notices only slowly.
+    """
+    real = ops.cast(real, "float32")
+    fake = ops.cast(fake, "float32")
+    std_gap = ops.abs(ops.sqrt(ops.var(fake, axis=0) + 1e-6) - ops.sqrt(ops.var(real, axis=0) + 1e-6))
+    mean_gap = ops.abs(ops.mean(fake, axis=0) - ops.mean(real, axis=0))
+    return ops.mean(std_gap) + ops.mean(mean_gap)
+
+
+@keras.saving.register_keras_serializable(package="keras_vae")
+class SequenceGAN(RecurrentModel):
+    """A recurrent GAN for fixed-length multivariate sequences, trained by `model.fit`.
+
+    Generator: a noise sequence `(batch, T, noise_dim)` (the first step's noise also sets
+    the LSTMs' initial states) -> stacked LSTMs -> a sigmoid Dense per step, giving values
+    in [0, 1]. Discriminator: stacked LSTMs -> one logit per step (Esteban et al. 2017,
+    RCGAN). Optionally both read a class label (`num_classes`), embedded and appended to
+    every step (a conditional GAN).
+
+    The data is scaled per feature to [0, 1] with the minimum and maximum of the training
+    data (`adapt`, called by `fit` on arrays if not done before; call it yourself before
+    fitting a `tf.data.Dataset`); the scaler is part of the
+    config, so `sample` returns sequences in the original units, also after reloading.
+
+    One training step has two phases in the shared loop (`optimization_phases`), each with
+    its own optimizer and variables:
+
+    `d_loss = -log D(x) - log(1 - D(G(n)))`                        # Eq. (1), mean over steps
+    `g_loss = -log D(G(n)) + moment_weight * moment_loss(x, G(n))` # Eq. (2)
+
+    Eq. (1) is the usual discriminator cross-entropy; Eq. (2) uses the non-saturating
+    generator loss (Goodfellow et al. 2014, Section 3), whose gradient does not vanish when
+    the discriminator wins early, plus TimeGAN's moment matching (`moment_loss`), which keeps
+    the generator's per-step mean and spread on the data's and so counters mode dropping. We
+    chose these over WGAN-GP because they need one discriminator update per generator update
+    and no gradient penalty (a second-order gradient, slow through an LSTM on CPU).
+
+    Logs `d_loss`, `g_loss`, `d_real_accuracy`, `d_fake_accuracy` (share of real and of
+    generated sequences the discriminator classifies correctly; its mean logit over steps
+    decides) and `moment_loss`; `evaluate`/`validation_data` report the same on held-out
+    real data against fresh fakes.
+
+    Args:
+        sequence_length: time steps, > 0.
+        num_features: values per step, > 0.
+        noise_dim: size of the noise at each step, > 0.
+        hidden_dims: the generator's stacked LSTM sizes.
+        discriminator_dims: the discriminator's LSTM sizes; default `hidden_dims`.
+        num_classes: None, or the number of classes of an integer label `y` in
+            `[0, num_classes)` to condition on.
+        moment_weight: weight of the moment-matching term, >= 0 (0: pure adversarial).
+        data_min, data_max: the scaler (per-feature lists); None until `adapt`.
+        seed: int or None; seeds initialisers and the noise.
+        **kwargs: base `keras.Model` arguments.
+
+    Call arguments:
+        inputs: real-scale sequences `(batch, T, F)` (and, with `num_classes`, a tuple
+            `(sequences, labels)`). Returns the discriminator's probability that each
+            sequence is real, `(batch,)` (`predict` works, e.g. to score new data).
+
+    Example:
+    >>> gan = SequenceGAN(sequence_length=24, num_features=5)
+    >>> gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    >>> history = gan.fit(x, epochs=10, batch_size=128, verbose=0)
+    >>> synthetic = gan.sample(100)                                # (100, 24, 5)
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014,
+        https://arxiv.org/abs/1406.2661
+        Esteban, Hyland & Rätsch, "Real-valued (Medical) Time Series Generation with
+        Recurrent Conditional GANs", 2017, https://arxiv.org/abs/1706.02633
+        Yoon, Jarrett & van der Schaar, "Time-series Generative Adversarial Networks",
+        NeurIPS 2019 (moment loss of the reference code).
+    """
+
+    loss_names = ("d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy", "moment_loss")
+    inputs_are_targets = False
+
+    def __init__(
+        self,
+        sequence_length: int,
+        num_features: int,
+        noise_dim: int = 8,
+        hidden_dims=(64,),
+        discriminator_dims=None,
+        num_classes: int | None = None,
+        moment_weight: float = 1.0,
+        data_min=None,
+        data_max=None,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
+        self.noise_dim = check_positive_int(noise_dim, "noise_dim")
+        self.discriminator_dims = self.hidden_dims if discriminator_dims is None else check_sizes(
+            discriminator_dims, "discriminator_dims"
+        )
+        if not self.discriminator_dims:
+            raise ValueError(f"`discriminator_dims` must list at least one LSTM size. Received: {discriminator_dims!r}")
+        self.num_classes = None if num_classes is None else check_positive_int(num_classes, "num_classes")
+        self.moment_weight = check_non_negative_float(moment_weight, "moment_weight")
+        # === Layers ===
+        self.generator = _build_generator(
+            self.sequence_length, self.noise_dim, self.num_features, self.hidden_dims, self.num_classes, seed
+        )
+        self.discriminator = _build_discriminator(
+            self.sequence_length, self.num_features, self.discriminator_dims, self.num_classes, seed
+        )
+        self.noise = Sampling(seed=seed, name="noise")
+        # === The scaler: config and variables read inside the compiled step ===
+        self.data_min = None
+        self.data_max = None
+        self.feature_min = self.add_weight(
+            shape=(self.num_features,), initializer="zeros", trainable=False, dtype="float32", name="feature_min"
+        )
+        self.feature_scale = self.add_weight(
+            shape=(self.num_features,), initializer="ones", trainable=False, dtype="float32", name="feature_scale"
+        )
+        if (data_min is None) != (data_max is None):
+            raise ValueError(
+                "`data_min` and `data_max` must be given together. "
+                f"Received: data_min={data_min!r}, data_max={data_max!r}"
+            )
+        if data_min is not None:
+            self._set_scaler(np.asarray(data_min, "float32"), np.asarray(data_max, "float32"))
+        self.d_optimizer = None
+        self.built = True
+
+    # === The scaler ===
+
+    def _set_scaler(self, low, high):
+        for name, value in (("data_min", low), ("data_max", high)):
+            if value.shape != (self.num_features,) or not np.isfinite(value).all():
+                raise ValueError(
+                    f"`{name}` must be {self.num_features} finite numbers, one per feature. "
+                    f"Received: {name}={value.tolist()!r}"
+                )
+        if (high < low).any():
+            raise ValueError(f"`data_max` must be >= `data_min`. Received: data_min={low.tolist()}, data_max={high.tolist()}")
+        self.data_min = [float(v) for v in low]
+        self.data_max = [float(v) for v in high]
+        span = high - low
+        self.feature_min.assign(low)
+        self.feature_scale.assign(np.where(span > 0, span, 1.0).astype("float32"))
+
+    def adapt(self, x) -> None:
+        """Sets the per-feature scaler to the minimum and maximum of `x` `(n, T, F)`."""
+        x = self._check_x(x)
+        self._set_scaler(x.min(axis=(0, 1)), x.max(axis=(0, 1)))
+
+    @property
+    def adapted(self) -> bool:
+        return self.data_min is not None
+
+    def _scale(self, x):
+        return (ops.cast(x, "float32") - self.feature_min) / self.feature_scale
+
+    def _unscale(self, values):
+        return ops.cast(values, "float32") * self.feature_scale + self.feature_min
+
+    # === Networks ===
+
+    @property
+    def target_shape(self):
+        return ()
+
+    def _with_labels(self, values, labels):
+        if not self.num_classes:
+            return values
+        return [values, ops.cast(ops.reshape(labels, (-1,)), "int32")]
+
+    def _draw_noise(self, batch_size):
+        zeros = ops.zeros((batch_size, self.sequence_length, self.noise_dim))
+        return self.noise([zeros, zeros])  # N(0, I), from the model's own saved RNG stream
+
+    def _labels_of(self, y):
+        return y if self.num_classes else None
+
+    def _discriminator_terms(self, x, y=None, training=False):
+        labels = self._labels_of(y)
+        real = self._scale(x)  # (batch, T, F) in [0, 1] for training data
+        fake = self.generator(self._with_labels(self._draw_noise(ops.shape(x)[0]), labels), training=training)
+        real_logits = self.discriminator(self._with_labels(real, labels), training=training)  # (batch, T, 1)
+        fake_logits = self.discriminator(self._with_labels(fake, labels), training=training)
+        d_loss = losses.discriminator_loss(real_logits, fake_logits)  # Eq. (1)
+        return {
+            "d_loss": d_loss,
+            "d_real_accuracy": ops.cast(ops.mean(real_logits, axis=(1, 2)) > 0, "float32"),
+            "d_fake_accuracy": ops.cast(ops.mean(fake_logits, axis=(1, 2)) < 0, "float32"),
+        }
+
+    def _generator_terms(self, x, y=None, training=False):
+        labels = self._labels_of(y)
+        real = self._scale(x)
+        fake = self.generator(self._with_labels(self._draw_noise(ops.shape(x)[0]), labels), training=training)
+        fake_logits = self.discriminator(self._with_labels(fake, labels), training=training)
+        adversarial = losses.generator_loss(fake_logits)  # (batch,)
+        moments = moment_loss(real, fake) + ops.zeros_like(adversarial)  # batch statistic, per example
+        return {"g_loss": adversarial + self.moment_weight * moments, "moment_loss": moments}  # Eq. (2)
+
+    def optimization_phases(self):
+        return [
+            Phase("d_loss", self._discriminator_terms, self.d_optimizer, self.discriminator.trainable_variables),
+            Phase("g_loss", self._generator_terms, self.optimizer, self.generator.trainable_variables),
+        ]
+
+    def compute_terms(self, x, y=None, training=False):
+        return {**self._discriminator_terms(x, y, training), **self._generator_terms(x, y, training)}
+
+    def call(self, inputs, training=False):
+        if self.num_classes:
+            x, labels = inputs
+        else:
+            x, labels = inputs, None
+        logits = self.discriminator(self._with_labels(self._scale(x), labels), training=training)
+        return ops.sigmoid(ops.mean(logits, axis=(1, 2)))  # (batch,)
+
+    # === compile: one optimizer per network ===
+
+    def compile(self, d_optimizer="adam", g_optimizer="adam", optimizer=None, **kwargs):
+        """Configures one optimizer per network (and `jit_compile`, ...).
+
+        Args:
+            d_optimizer: the discriminator's optimizer (name or instance).
+            g_optimizer: the generator's optimizer; it is also `model.optimizer`, whose
+                `iterations` count the training steps.
+            **kwargs: `jit_compile`, `steps_per_execution`, ... (no `loss` or `metrics`:
+                the model computes its own).
+        """
+        if optimizer is not None:
+            raise ValueError(
+                "SequenceGAN trains two networks: pass d_optimizer=... and g_optimizer=... "
+                f"instead of optimizer. Received: optimizer={optimizer!r}"
+            )
+        d_optimizer = keras.optimizers.get(d_optimizer)
+        g_optimizer = keras.optimizers.get(g_optimizer)
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "`d_optimizer` and `g_optimizer` must be two optimizer objects: one optimizer "
+                "keeps one set of moments and one step count. Received the same object twice"
+            )
+        super().compile(optimizer=g_optimizer, **kwargs)
+        if self.dtype_policy.name == "mixed_float16" and not isinstance(d_optimizer, keras.optimizers.LossScaleOptimizer):
+            d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)  # as compile() does for `optimizer`
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = self.optimizer
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.optimizer.build(self.generator.trainable_variables)
+        self._run_options = dict(kwargs)
+
+    def get_compile_config(self):
+        if self.d_optimizer is None:
+            return None
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.optimizer),
+            **self._run_options,
+        }
+
+    def compile_from_config(self, config):
+        config = keras.saving.deserialize_keras_object(config)
+        self.compile(**config)  # builds both optimizers, so their saved state can load
+
+    # === Inputs ===
+
+    def _check_y(self, y, name):
+        owner = type(self).__name__
+        if not self.num_classes:
+            raise ValueError(
+                f"{owner} without `num_classes` learns from sequences alone; pass x only, or "
+                f"set num_classes to condition on labels. Received: {name} of shape {np.shape(y)}"
+            )
+        labels = check_array(y, name, example_shape=(), owner=owner)
+        if (labels != np.round(labels)).any() or labels.min() < 0 or labels.max() >= self.num_classes:
+            raise ValueError(
+                f"{owner}: `{name}` must hold integer class labels in [0, {self.num_classes}). "
+                f"Received values in [{labels.min():g}, {labels.max():g}]"
+            )
+        return labels.astype("int32")
+
+    def _check_arrays(self, x, y, sample_weight, where):
+        if self.num_classes and y is None:
+            raise ValueError(
+                f"SequenceGAN(num_classes={self.num_classes}) is conditional: call fit(x, y) with "
+                f"integer labels y of shape (batch,). Received: {where}y=None"
+            )
+        return super()._check_arrays(x, y, sample_weight, where)
+
+    def _prepare_fit(self, x):
+        # After the checks, so a call that fails leaves the model as it was.
+        if self.adapted:
+            return
+        if not isinstance(x, np.ndarray):
+            raise ValueError(
+                "SequenceGAN scales each feature to [0, 1] with the training data's range: "
+                "call model.adapt(x_train) before fit() on a Dataset or generator. "
+                f"Received: an unadapted model and x of type {type(x).__name__}"
+            )
+        self.adapt(x)
+
+    def predict(self, x, batch_size=None, verbose="auto", **kwargs):
+        """The discriminator's probability that each sequence is real, `(n,)`."""
+        if self.num_classes:
+            if not isinstance(x, (tuple, list)) or len(x) != 2:
+                raise ValueError(
+                    f"SequenceGAN(num_classes={self.num_classes}).predict takes (sequences, labels). "
+                    f"Received: {type(x).__name__}"
+                )
+            sequences = self._check_x(x[0])
+            labels = self._check_y(x[1], "labels")
+            return keras.Model.predict(self, (sequences, labels), batch_size=batch_size, verbose=verbose, **kwargs)
+        return super().predict(x, batch_size=batch_size, verbose=verbose, **kwargs)
+
+    # === Generation ===
+
+    def generate(self, noise, labels=None, batch_size: int = 1024) -> np.ndarray:
+        """Sequences in the data's units for given noise `(n, T, noise_dim)`: `(n, T, F)`."""
+        owner = type(self).__name__
+        noise = check_array(noise, "noise", example_shape=(self.sequence_length, self.noise_dim), owner=owner)
+        if self.num_classes:
+            if labels is None:
+                raise ValueError(f"{owner}(num_classes={self.num_classes}) needs `labels` of shape (n,). Received: None")
+            labels = self._check_y(labels, "labels")
+            if len(labels) != len(noise):
+                raise ValueError(f"{owner}: `labels` must have {len(noise)} entries, one per sequence. Received {len(labels)}")
+            both = np.concatenate([noise.reshape(len(noise), -1), labels[:, None]], axis=1)
+
+            def run(b):
+                n = ops.convert_to_tensor(b[:, :-1].reshape(-1, self.sequence_length, self.noise_dim))
+                return self._unscale(self.generator([n, ops.cast(b[:, -1], "int32")], training=False))
+
+            return batched(run, both, batch_size)
+        if labels is not None:
+            raise ValueError(f"{owner} without `num_classes` takes no labels. Received labels of shape {np.shape(labels)}")
+        return batched(lambda b: self._unscale(self.generator(ops.convert_to_tensor(b), training=False)), noise, batch_size)
+
+    def sample(self, n: int, labels=None, seed: int | None = None) -> np.ndarray:
+        """Draws `n` sequences in the data's original units, `(n, T, F)`.
+
+        Args:
+            n: number of sequences, > 0.
+            labels: for a conditional model, `(n,)` integer labels (or one int for all).
+            seed: None to continue the model's own noise stream, or an int for a one-off
+                reproducible draw.
+        """
+        n = check_positive_int(n, "n")
+        if not self.adapted:
+            raise ValueError("SequenceGAN has no scaler yet: fit it (or call adapt(x)) before sampling. Received: an unadapted model")
+        shape = (n, self.sequence_length, self.noise_dim)
+        if seed is None:
+            noise = self._draw_noise(n)
+        else:
+            noise = keras.random.normal(shape, seed=seed)
+        if self.num_classes and labels is not None and np.ndim(labels) == 0:
+            labels = np.full((n,), labels)
+        return self.generate(ops.convert_to_numpy(noise), labels)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "noise_dim": self.noise_dim,
+            "discriminator_dims": self.discriminator_dims,
+            "num_classes": self.num_classes,
+            "moment_weight": self.moment_weight,
+            "data_min": self.data_min,
+            "data_max": self.data_max,
+        }
+
