@@ -7,7 +7,6 @@ import math
 
 import keras
 import numpy as np
-from keras import ops
 
 from keras_vae.checks import (
     check_array,
@@ -16,6 +15,7 @@ from keras_vae.checks import (
     check_sizes,
 )
 from keras_vae.layers import ObservationModel
+from keras_vae.models._autoencoding import ObservedMixin, batched
 from keras_vae.training import GenerativeModel
 
 
@@ -73,17 +73,7 @@ def build_mlp_decoder(latent_dim, hidden_dims, output_shape, seed, name="decoder
     return keras.Model(inputs, outputs, name=name)
 
 
-def batched(fn, x, batch_size=1024):
-    """Calls `fn` eagerly on slices of `x` and concatenates the NumPy results."""
-    results = [fn(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
-    if isinstance(results[0], (tuple, list)):
-        return tuple(
-            np.concatenate([ops.convert_to_numpy(r[k]) for r in results]) for k in range(len(results[0]))
-        )
-    return np.concatenate([ops.convert_to_numpy(r) for r in results])
-
-
-class DenseModel(GenerativeModel):
+class DenseModel(ObservedMixin, GenerativeModel):
     """Shared base of the dense models: data shape, decoder, likelihood, helpers."""
 
     def __init__(
@@ -115,28 +105,8 @@ class DenseModel(GenerativeModel):
         self.decoder = build_mlp_decoder(latent_dim, hidden_dims, input_shape, seed)
 
     @property
-    def likelihood(self) -> str:
-        return self.observation.likelihood
-
-    @property
-    def observation_std(self) -> float | None:
-        return self.observation.observation_std
-
-    @property
     def example_shape(self):
         return self.data_shape
-
-    @property
-    def target_range(self):
-        return self.observation.value_range
-
-    def _range_reason(self):
-        if self.likelihood == "bernoulli":
-            return (
-                " because likelihood='bernoulli' models each value as a probability "
-                "(scale the data, e.g. divide 8-bit pixels by 255, or use likelihood='gaussian')"
-            )
-        return ""
 
     def _check_x(self, x, name="x"):
         return check_array(x, name, example_shape=self.data_shape, owner=type(self).__name__)
@@ -160,7 +130,6 @@ class DenseModel(GenerativeModel):
             "input_shape": self.data_shape,
             "latent_dim": self.latent_dim,
             "hidden_dims": self.hidden_dims,
-            "likelihood": self.likelihood,
-            "observation_std": self.observation_std,
+            **self._observation_config(),
             "seed": self.seed,
         }

@@ -10,10 +10,10 @@ from keras import ops
 from keras_vae import losses
 from keras_vae.checks import check_non_negative_float, check_positive_int
 from keras_vae.layers import Sampling
-from keras_vae.models._dense import batched
+from keras_vae.models._autoencoding import ObservedMixin, batched
 
 
-class VariationalMixin:
+class VariationalMixin(ObservedMixin):
     """Adds the VAE objective and its helpers to a `GenerativeModel` subclass.
 
     The class provides `self.encoder` (x -> [z_mean, z_log_var]), `self.observation`,

@@ -8,11 +8,12 @@ from keras import ops
 
 from keras_vae.checks import check_positive_int
 from keras_vae.layers import Sampling
-from keras_vae.models._dense import DenseModel, batched
+from keras_vae.models._autoencoding import AutoencoderMixin
+from keras_vae.models._dense import DenseModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
-class DenseAutoencoder(DenseModel):
+class DenseAutoencoder(AutoencoderMixin, DenseModel):
     """Autoencoder with dense (MLP) encoder and decoder.
 
     `code = encoder(x)`, `reconstruction_loss = -log p(x | decoder(code))`, `loss =
@@ -53,8 +54,6 @@ class DenseAutoencoder(DenseModel):
         Networks", Science 2006.
     """
 
-    loss_names = ("loss", "reconstruction_loss")
-
     def __init__(
         self,
         input_shape,
@@ -80,25 +79,6 @@ class DenseAutoencoder(DenseModel):
         )
         self.noise = Sampling(seed=seed, name="noise")  # standard normal draws for sample()
         self.built = True
-
-    def compute_terms(self, x, y=None, training=False):
-        target = x if y is None else y
-        code = self.encoder(x, training=training)  # (batch, latent_dim)
-        outputs = self.decoder(code, training=training)  # (batch, *input_shape)
-        reconstruction_loss = -self.observation.log_likelihood(target, outputs)
-        return {"loss": reconstruction_loss, "reconstruction_loss": reconstruction_loss}
-
-    def call(self, inputs, training=False):
-        return self.observation.mean(self.decoder(self.encoder(inputs, training=training), training=training))
-
-    def encode(self, x, batch_size: int = 1024) -> np.ndarray:
-        """Returns the codes, `(n, latent_dim)`."""
-        x = self._check_x(x)
-        return batched(lambda b: self.encoder(b, training=False), x, batch_size)
-
-    def reconstruct(self, x, batch_size: int = 1024) -> np.ndarray:
-        """Returns `decode(encode(x))`, `(n, *input_shape)`."""
-        return self.decode(self.encode(x, batch_size), batch_size)
 
     def fit_code_distribution(self, x) -> None:
         """Fits the diagonal Gaussian that `sample` draws codes from to the codes of `x`."""

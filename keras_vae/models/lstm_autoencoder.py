@@ -7,7 +7,7 @@ import numpy as np
 
 from keras_vae.checks import check_array, check_positive_int
 from keras_vae.layers import ObservationModel
-from keras_vae.models._dense import batched
+from keras_vae.models._autoencoding import AutoencoderMixin, batched
 from keras_vae.models._recurrent import (
     RecurrentModel,
     SequenceDecoder,
@@ -16,7 +16,7 @@ from keras_vae.models._recurrent import (
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
-class LSTMAutoencoder(RecurrentModel):
+class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
     """Autoencoder for sequences with stacked LSTM encoder and decoder.
 
     `code = encoder(x)`: stacked LSTMs read the whole sequence, a linear layer maps the last
@@ -62,8 +62,6 @@ class LSTMAutoencoder(RecurrentModel):
         ICML Anomaly Detection Workshop 2016, https://arxiv.org/abs/1607.00148
     """
 
-    loss_names = ("loss", "reconstruction_loss")
-
     def __init__(
         self,
         sequence_length: int,
@@ -89,37 +87,10 @@ class LSTMAutoencoder(RecurrentModel):
         self.decoder = self._decoder.model
         self.built = True
 
-    @property
-    def likelihood(self):
-        return self.observation.likelihood
-
-    @property
-    def target_range(self):
-        return self.observation.value_range
-
-    def compute_terms(self, x, y=None, training=False):
-        target = x if y is None else y
-        code = self.encoder(x, training=training)  # (batch, latent_dim)
-        outputs = self.decoder(code, training=training)  # (batch, T, F)
-        reconstruction_loss = -self.observation.log_likelihood(target, outputs)
-        return {"loss": reconstruction_loss, "reconstruction_loss": reconstruction_loss}
-
-    def call(self, inputs, training=False):
-        return self.observation.mean(self.decoder(self.encoder(inputs, training=training), training=training))
-
-    def encode(self, x, batch_size: int = 1024) -> np.ndarray:
-        """Returns the codes, `(n, latent_dim)`."""
-        x = self._check_x(x)
-        return batched(lambda b: self.encoder(b, training=False), x, batch_size)
-
     def decode(self, code, batch_size: int = 1024) -> np.ndarray:
         """Returns the sequences decoded from `code` `(n, latent_dim)`: `(n, T, F)`."""
         code = check_array(code, "code", example_shape=(self.latent_dim,), owner=type(self).__name__)
         return batched(lambda b: self.observation.mean(self.decoder(b, training=False)), code, batch_size)
-
-    def reconstruct(self, x, batch_size: int = 1024) -> np.ndarray:
-        """Returns `decode(encode(x))`, `(n, T, F)`."""
-        return self.decode(self.encode(x, batch_size), batch_size)
 
     def reconstruction_errors(self, x, batch_size: int = 1024) -> np.ndarray:
         """Squared error of each value, `(n, T, F)`: where in a sequence the model fails."""
@@ -134,6 +105,5 @@ class LSTMAutoencoder(RecurrentModel):
         return {
             **super().get_config(),
             "latent_dim": self.latent_dim,
-            "likelihood": self.likelihood,
-            "observation_std": self.observation.observation_std,
+            **self._observation_config(),
         }

@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_vae.checks import check_positive_int
-from keras_vae.models._dense import batched
+from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import RecurrentModel, build_lstm_encoder
 
 

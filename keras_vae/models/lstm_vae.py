@@ -8,7 +8,7 @@ from keras import ops
 
 from keras_vae.checks import check_array, check_positive_int
 from keras_vae.layers import ObservationModel, StepDropout
-from keras_vae.models._dense import batched
+from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import (
     RecurrentModel,
     SequenceDecoder,
@@ -124,14 +124,6 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         self._init_variational(beta, free_bits, seed)
         self.built = True
 
-    @property
-    def likelihood(self):
-        return self.observation.likelihood
-
-    @property
-    def target_range(self):
-        return self.observation.value_range
-
     def _decoder_outputs(self, z, target, training):
         if not self.autoregressive:
             return self.decoder(z, training=training)  # (batch, T, F)
@@ -171,6 +163,5 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
             **self._variational_config(),
             "autoregressive": self.autoregressive,
             "step_dropout": self.step_dropout.rate,
-            "likelihood": self.likelihood,
-            "observation_std": self.observation.observation_std,
+            **self._observation_config(),
         }

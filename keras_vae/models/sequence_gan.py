@@ -14,7 +14,7 @@ from keras_vae.checks import (
     check_sizes,
 )
 from keras_vae.layers import Sampling
-from keras_vae.models._dense import batched
+from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import RecurrentModel, dense, lstm
 from keras_vae.training import Phase
 
