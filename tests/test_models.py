@@ -39,7 +39,9 @@ CONFIGS = {
         {**SEQUENCE, "latent_dim": 2, "hidden_dims": (8, 4), "autoregressive": True, "step_dropout": 0.25},
     ),
     "gan": (SequenceGAN, {**SEQUENCE, "noise_dim": 2}),
-    "gan_conditional": (SequenceGAN, {**SEQUENCE, "noise_dim": 2, "num_classes": 3, "discriminator_dims": (4,)}),
+    "gan_conditional": (
+        SequenceGAN, {**SEQUENCE, "noise_dim": 2, "num_classes": 3, "discriminator_dims": (4,), "step_noise": False}
+    ),
 }
 
 

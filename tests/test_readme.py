@@ -33,3 +33,20 @@ def test_readme_model_fit_example_runs(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'kl_loss'" in result.stdout and (tmp_path / "vae.keras").exists()
+
+
+def test_readme_sequence_example_runs(tmp_path):
+    block = README.split("## Sequence models", 1)[1]
+    code = re.search(r"```python\n(.*?)\n```", block, flags=re.S).group(1)
+    assert len([line for line in code.splitlines() if line.strip()]) <= 12
+    code = code.replace("epochs=20", "epochs=1").replace("make_sines(2000", "make_sines(256")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "(4, 24, 5) (4, 24, 5)" in result.stdout
