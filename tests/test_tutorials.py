@@ -33,6 +33,22 @@ EXPECTED_FIGURES = {
         "reconstructions.png", "latent_space.png", "latent_grid.png", "samples.png",
         "training_curves.png", "beta_comparison.png",
     },
+    "03_lstm_forecaster": {
+        "series_split.png", "training_curves.png", "test_forecast.png", "lead_time_mae.png",
+        "forecast_windows.png",
+    },
+    "04_lstm_autoencoder_anomalies": {
+        "training_curves.png", "anomaly_scores.png", "reconstructions.png",
+    },
+    "05_lstm_vae": {
+        "annealing_curves.png", "runs_comparison.png", "kl_per_dimension.png",
+        "reconstructions.png", "collapsed_reconstructions.png", "samples.png",
+        "interpolation.png",
+    },
+    "06_sequence_gan": {
+        "real_sequences.png", "training_curves.png", "real_vs_synthetic.png", "samples.png",
+        "pca_tsne.png",
+    },
 }
 MAX_CODE_LINES = 300
 TIMEOUT = 300  # seconds per tutorial process; fast mode takes well under a minute
