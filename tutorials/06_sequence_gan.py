@@ -20,10 +20,10 @@
 # t-SNE projections and with TimeGAN's discriminative and predictive scores, next to the
 # TimeGAN paper's Table 2 and next to the score an independent draw of *real* sines gets.
 #
-# **Run time:** about 4 minutes on 2 CPU cores: 256 s (TensorFlow import included;
-# training 195 s, the scores 34 s) on a shared machine with a load average of 3.7 to 4.5
-# from other jobs; the same size of run took 151 s at a load of 1.7 to 3.7 (with
-# `STEP_NOISE = True`). About 30 s with `KERAS_VAE_FAST=1`.
+# **Run time:** about 3 minutes on 2 CPU cores: 170 s, TensorFlow import included
+# (training 131 s, the scores 25 s), at a load average of 0.3 to 1.6; 256 s on the same
+# machine while other jobs kept the load average at 3.7 to 4.5. About 30 s with
+# `KERAS_VAE_FAST=1`.
 #
 # **Corrects:** article 003 (`003_a6ecadcae4f67a0a.txt`, RNNs in generative models),
 # section "4.1 GAN中RNN的代码实例" (its LSTM GAN code), and the claim about long-range
@@ -42,8 +42,8 @@
 # `outputs/06_sequence_gan` under the current folder.
 #
 # **Expected numbers**, measured on 2026-11-22 on 2 CPU cores (TensorFlow 2.21, Keras
-# 3.15.1) with `KERAS_VAE_OUTPUT=/tmp/t06e/out python tutorials/06_sequence_gan.py` (the
-# checkout on `PYTHONPATH`; two runs gave identical numbers): after 30 epochs, TimeGAN's
+# 3.15.1) with `KERAS_VAE_OUTPUT=/tmp/t06h/out python tutorials/06_sequence_gan.py` (the
+# checkout on `PYTHONPATH`; three runs gave identical numbers): after 30 epochs, TimeGAN's
 # discriminative score **0.046 ± 0.009** and predictive score **0.106 ± 0.003** (mean ± std
 # over 3 repeats), where an independent draw of *real* sines scores 0.007 ± 0.002 and
 # 0.093. The samples have the data's range and starting values; what gives them away is
