@@ -359,6 +359,6 @@ print(errata.to_markdown(errata.for_tutorial("02")))
 # for a latent space shaped like its prior, so decoding prior draws gives digits without
 # any fitted code distribution, and the decoded grid changes smoothly between classes.
 # β sets the exchange rate, and with a 2-D code β = 4 already prices all information
-# out. **Next:** the sequence models (an LSTM forecaster, an LSTM autoencoder and an
-# LSTM VAE, planned as tutorials 03 to 05 and not in this release) carry the same
-# objective and the same training loop over to time series.
+# out. **Next:** tutorials 03 to 05 (an LSTM forecaster, an LSTM autoencoder and an LSTM
+# VAE) carry the same objective and the same training loop over to time series, and
+# tutorial 06 trains a sequence GAN with it.
