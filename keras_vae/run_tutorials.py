@@ -230,8 +230,9 @@ def summary_markdown(summary: dict) -> str:
         f"{sum(e['status'] == 'ok' for e in tutorials.values())}/{len(tutorials)} OK in "
         f"{summary['seconds']:.0f} s; {summary['versions']}.",
         "",
-        "Test-set loss terms are nats per image: sums over data (or latent) dimensions, "
-        "means over the test images.",
+        "Test-set loss terms of the (V)AEs are nats per example (image or sequence): sums "
+        "over data (or latent) dimensions, means over the test examples. The forecaster's "
+        "loss and mae are per scaled value; the GAN's loss is its d_loss (see tutorial 06).",
         "",
         "| Tutorial | Status | Model | " + " | ".join(f"test {t}" for t in terms)
         + " | Extra | Time (s) | Figures |",
