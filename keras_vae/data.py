@@ -128,14 +128,7 @@ def load_digits(
     # ((1258, 8, 8), (180, 8, 8), (359, 8, 8))
     ```
     """
-    validation_fraction = check_fraction(validation_fraction, "validation_fraction")
-    test_fraction = check_fraction(test_fraction, "test_fraction")
-    if validation_fraction + test_fraction >= 1:
-        raise ValueError(
-            "`validation_fraction + test_fraction` must be < 1 to leave training data. "
-            f"Received: validation_fraction={validation_fraction}, "
-            f"test_fraction={test_fraction}"
-        )
+    validation_fraction, test_fraction = _check_split_fractions(validation_fraction, test_fraction)
     seed = _check_seed(seed, "seed")
 
     digits = sklearn_load_digits()
@@ -842,14 +835,7 @@ def make_forecasting_splits(
     window = check_positive_int(window, "window")
     horizon = check_positive_int(horizon, "horizon")
     stride = check_positive_int(stride, "stride")
-    validation_fraction = check_fraction(validation_fraction, "validation_fraction")
-    test_fraction = check_fraction(test_fraction, "test_fraction")
-    if validation_fraction + test_fraction >= 1:
-        raise ValueError(
-            "`validation_fraction + test_fraction` must be < 1 to leave training data. "
-            f"Received: validation_fraction={validation_fraction}, "
-            f"test_fraction={test_fraction}"
-        )
+    validation_fraction, test_fraction = _check_split_fractions(validation_fraction, test_fraction)
     scaling = check_choice(scaling, "scaling", _SCALINGS)
     columns = _check_columns(target_columns, values.shape[1], "target_columns", owner)
 
@@ -1001,14 +987,7 @@ def load_ecg5000(
         https://arxiv.org/abs/1810.07758; data set page:
         https://www.timeseriesclassification.com/description.php?Dataset=ECG5000
     """
-    validation_fraction = check_fraction(validation_fraction, "validation_fraction")
-    test_fraction = check_fraction(test_fraction, "test_fraction")
-    if validation_fraction + test_fraction >= 1:
-        raise ValueError(
-            "`validation_fraction + test_fraction` must be < 1 to leave training data. "
-            f"Received: validation_fraction={validation_fraction}, "
-            f"test_fraction={test_fraction}"
-        )
+    validation_fraction, test_fraction = _check_split_fractions(validation_fraction, test_fraction)
     seed = _check_seed(seed, "seed")
     home = _keras_home(cache_dir)
 
@@ -1042,6 +1021,19 @@ def load_ecg5000(
 
 
 # === Private helpers ===
+
+
+def _check_split_fractions(validation_fraction, test_fraction) -> tuple[float, float]:
+    """Both in (0, 1), with room left for training data."""
+    validation_fraction = check_fraction(validation_fraction, "validation_fraction")
+    test_fraction = check_fraction(test_fraction, "test_fraction")
+    if validation_fraction + test_fraction >= 1:
+        raise ValueError(
+            "`validation_fraction + test_fraction` must be < 1 to leave training data. "
+            f"Received: validation_fraction={validation_fraction}, "
+            f"test_fraction={test_fraction}"
+        )
+    return validation_fraction, test_fraction
 
 
 def _check_seed(seed, name: str) -> int:

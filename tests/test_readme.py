@@ -9,6 +9,20 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def _run_python(code, cwd):
+    """Runs README code as a reader would: a fresh interpreter with the checkout importable."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
 def test_readme_quick_start_is_exactly_two_commands_and_ci_runs_the_second():
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```bash\n(.*?)\n```", quick_start, flags=re.S)
@@ -23,15 +37,7 @@ def test_readme_model_fit_example_runs(tmp_path):
     code = re.search(r"```python\n(.*?)\n```", block, flags=re.S).group(1)
     assert len([line for line in code.splitlines() if line.strip()]) <= 10
     code = code.replace("epochs=5", "epochs=1")  # same code, one epoch to stay fast
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = _run_python(code, tmp_path)
     assert "'kl_loss'" in result.stdout and (tmp_path / "vae.keras").exists()
 
 
@@ -40,13 +46,5 @@ def test_readme_sequence_example_runs(tmp_path):
     code = re.search(r"```python\n(.*?)\n```", block, flags=re.S).group(1)
     assert len([line for line in code.splitlines() if line.strip()]) <= 12
     code = code.replace("epochs=20", "epochs=1").replace("make_sines(2000", "make_sines(256")
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = _run_python(code, tmp_path)
     assert "(4, 24, 5) (4, 24, 5)" in result.stdout
