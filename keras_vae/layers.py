@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import keras
+import tensorflow as tf
 from keras import ops
 
 from keras_vae import losses
@@ -18,6 +19,28 @@ class _SeededLayer(keras.layers.Layer):
     reloaded model continues the same stream of draws, so resumed training matches an
     uninterrupted run. Files without the entry load with a fresh stream.
     """
+
+    def _draw(self, draw, shape):
+        """`draw(shape, seed=...)` (`keras.random.normal`, ...) for this replica's share.
+
+        Under `tf.distribute` every replica reads the same generator state, so a plain draw
+        gives each replica the *same* noise for its part of the batch: correlated noise,
+        and a step unlike the single-device step on the same global batch. Instead each
+        replica draws `(replicas, *shape)` values and keeps the slice with its own index.
+        The counter-based generator fills the buffer in order, so with equal per-replica
+        batches replica `r` receives exactly rows `[r * b, (r + 1) * b)` of a single
+        device's draw for the global batch, and the distributed step equals the
+        single-device one. Without a strategy this is a plain draw.
+
+        (Under `jit_compile=True` TensorFlow's XLA kernels produce a different stream from
+        the same seed, so a compiled step samples different noise than the default one.)
+        """
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        context = tf.distribute.get_replica_context()
+        if replicas == 1 or context is None:
+            return draw(shape, seed=self.seed_generator)
+        values = draw((replicas, *shape), seed=self.seed_generator)
+        return ops.take(values, context.replica_id_in_sync_group, axis=0)
 
     def save_own_variables(self, store):
         store["seed_generator_state"] = self.seed_generator.state
@@ -78,7 +101,7 @@ class Sampling(_SeededLayer):
         z_mean, z_log_var = inputs
         z_mean = ops.cast(z_mean, "float32")
         z_log_var = losses.clip_log_var(z_log_var)
-        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        epsilon = self._draw(keras.random.normal, ops.shape(z_mean))
         z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
         return ops.cast(z, self.compute_dtype)
 
@@ -126,7 +149,7 @@ class StepDropout(_SeededLayer):
         if not training or self.rate == 0.0:
             return inputs
         shape = ops.shape(inputs)
-        keep = keras.random.uniform((shape[0], shape[1], 1), seed=self.seed_generator) >= self.rate
+        keep = self._draw(keras.random.uniform, (shape[0], shape[1], 1)) >= self.rate
         return inputs * ops.cast(keep, inputs.dtype)
 
     def compute_output_shape(self, input_shape):

@@ -36,3 +36,14 @@ def images():
     labels = rng.integers(0, 4, size=64)
     x = np.clip(base[labels] + 0.1 * rng.standard_normal((64, 8, 8)), 0, 1)
     return x.astype("float32")
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One `MirroredStrategy` over the two logical CPUs for the whole session.
+
+    TensorFlow numbers collective operations per process; a second strategy over the same
+    devices reuses the numbers, and its all-reduces then fail with a shape mismatch. Like a
+    user's program, the test session creates its strategy once.
+    """
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -229,43 +229,5 @@ def test_two_phases_update_only_their_own_variables():
     assert int(model.a_optimizer.iterations) == 1 and int(model.b_optimizer.iterations) == 1
 
 
-# === Distribution and precision: same code, right answer ===
-
-
-def test_mirrored_strategy_matches_a_single_replica(images):
-    x = images[:32]
-    single = tiny_ae()
-    single.compile(optimizer=keras.optimizers.SGD(0.5))
-    single_logs = single.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0).history
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    assert strategy.num_replicas_in_sync == 2
-    with strategy.scope():
-        mirrored = tiny_ae()
-        mirrored.compile(optimizer=keras.optimizers.SGD(0.5))
-    mirrored_logs = mirrored.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0).history
-    # One step on the global batch of 32 (16 per replica): identical update and logs.
-    for a, b in zip(weights_of(single), weights_of(mirrored), strict=True):
-        np.testing.assert_allclose(a, b, atol=1e-5)
-    assert mirrored_logs["loss"][0] == pytest.approx(single_logs["loss"][0], rel=1e-5)
-
-
-@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
-def test_mixed_precision_trains_with_float32_losses(images, policy):
-    keras.config.set_dtype_policy(policy)
-    model = tiny_vae(hidden_dims=(16,))
-    model.compile(optimizer="adam")
-    if policy == "mixed_float16":
-        assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
-    terms = model.compute_terms(images[:4], training=True)
-    assert all(v.dtype == "float32" for v in terms.values())
-    history = model.fit(images, batch_size=16, epochs=2, verbose=0)
-    for values in history.history.values():
-        assert np.isfinite(values).all()
-    assert all(w.dtype == "float32" for w in model.trainable_weights)
-
-
-def test_jit_compile_trains(images):
-    model = tiny_vae()
-    model.compile(optimizer="adam", jit_compile=True)
-    history = model.fit(images, batch_size=16, epochs=1, verbose=0)
-    assert np.isfinite(history.history["loss"]).all()
+# Distribution, mixed precision and XLA are checked for every model in
+# test_distribution_and_precision.py.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from keras_vae import losses
@@ -15,6 +16,7 @@ from keras_vae.checks import (
 )
 from keras_vae.layers import Sampling
 from keras_vae.models._autoencoding import batched
+from keras_vae.models._dense import check_seed
 from keras_vae.models._recurrent import RecurrentModel, dense, lstm
 from keras_vae.training import Phase
 
@@ -72,19 +74,40 @@ def _label_steps(labels, num_classes, sequence_length, name, seed):
     return ops.repeat(ops.expand_dims(ops.cast(embedded, "float32"), 1), sequence_length, axis=1)
 
 
+def _batch_mean(values):
+    """The mean over the batch axis of the **global** batch, also under `tf.distribute`.
+
+    A replica holds only part of the batch; its sums and counts are summed over replicas
+    (`all_reduce` passes gradients back the same way), so every replica sees the statistic
+    of the whole batch, as a single device would.
+    """
+    total = ops.sum(values, axis=0)
+    count = ops.cast(ops.shape(values)[0], "float32")
+    context = tf.distribute.get_replica_context()
+    if context is not None and tf.distribute.get_strategy().num_replicas_in_sync > 1:
+        total, count = context.all_reduce(tf.distribute.ReduceOp.SUM, [total, count])
+    return total / count
+
+
 def moment_loss(real, fake):
     """`mean_{t,f} |std_b(real) - std_b(fake)| + |mean_b(real) - mean_b(fake)|`, a scalar.
 
     Matches the first two moments of each (step, feature) over the batch, the "moment"
     term of TimeGAN's generator loss (Yoon et al. 2019, reference code). It penalises a
     generator that covers only part of the data's range (mode dropping) directly, which the
-    adversarial loss notices only slowly.
+    adversarial loss notices only slowly. The moments are those of the global batch, also
+    when `tf.distribute` splits it over replicas (see `_batch_mean`).
     """
-    real = ops.cast(real, "float32")
-    fake = ops.cast(fake, "float32")
-    std_gap = ops.abs(ops.sqrt(ops.var(fake, axis=0) + 1e-6) - ops.sqrt(ops.var(real, axis=0) + 1e-6))
-    mean_gap = ops.abs(ops.mean(fake, axis=0) - ops.mean(real, axis=0))
-    return ops.mean(std_gap) + ops.mean(mean_gap)
+
+    def mean_and_std(values):
+        values = ops.cast(values, "float32")
+        mean = _batch_mean(values)
+        variance = _batch_mean(ops.square(values - mean))  # two passes: stable in float32
+        return mean, ops.sqrt(variance + 1e-6)
+
+    real_mean, real_std = mean_and_std(real)
+    fake_mean, fake_std = mean_and_std(fake)
+    return ops.mean(ops.abs(fake_std - real_std)) + ops.mean(ops.abs(fake_mean - real_mean))
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
@@ -212,11 +235,19 @@ class SequenceGAN(RecurrentModel):
                 f"Received: data_min={data_min!r}, data_max={data_max!r}"
             )
         if data_min is not None:
-            self._set_scaler(np.asarray(data_min, "float32"), np.asarray(data_max, "float32"))
+            self._set_scaler(*(self._scaler_bound(v, name) for v, name in ((data_min, "data_min"), (data_max, "data_max"))))
         self.d_optimizer = None
         self.built = True
 
     # === The scaler ===
+
+    def _scaler_bound(self, value, name):
+        try:
+            return np.asarray(value, "float32")
+        except (ValueError, TypeError):  # strings, ragged lists, None inside
+            raise ValueError(
+                f"`{name}` must be {self.num_features} finite numbers, one per feature. Received: {name}={value!r}"
+            ) from None
 
     def _set_scaler(self, low, high):
         for name, value in (("data_min", low), ("data_max", high)):
@@ -434,6 +465,7 @@ class SequenceGAN(RecurrentModel):
                 reproducible draw.
         """
         n = check_positive_int(n, "n")
+        seed = check_seed(seed)
         if not self.adapted:
             raise ValueError("SequenceGAN has no scaler yet: fit it (or call adapt(x)) before sampling. Received: an unadapted model")
         shape = (n, self.sequence_length, self.noise_dim)
