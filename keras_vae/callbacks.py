@@ -1,4 +1,4 @@
-"""Callbacks for training VAEs: KL annealing and latent-space diagnostics.
+"""Callbacks: KL annealing, latent-space diagnostics and a sample monitor.
 
 Both work through state the shared loop already reads: `KLAnnealing` assigns the model's
 `kl_weight` variable (read inside the compiled step, so changing it never retraces), and
@@ -9,10 +9,13 @@ Both work through state the shared loop already reads: `KLAnnealing` assigns the
 from __future__ import annotations
 
 import math
+import os
 
 import keras
 import numpy as np
+from matplotlib.figure import Figure
 
+from keras_vae import plotting
 from keras_vae.checks import (
     check_array,
     check_choice,
@@ -196,3 +199,98 @@ class LatentDiagnostics(keras.callbacks.Callback):
             for j, value in enumerate(kl.mean(axis=0)):
                 logs[f"kl_dim_{j}"] = float(value)
 
+
+
+class SampleMonitor(keras.callbacks.Callback):
+    """Writes a figure of the model's samples and reconstructions every `every` epochs.
+
+    What a figure shows depends on the model:
+
+    - `DenseVAE`, `DenseAutoencoder` (images): `x` and its reconstructions, and samples
+      from the prior (an autoencoder only after `fit_code_distribution`);
+    - `LSTMAutoencoder`: `x` with its reconstructions overlaid;
+    - `LSTMVAE`: samples beside `x` (its reconstruction error is in the logs);
+    - `SequenceGAN`: samples beside `x` (real sequences), in the data's units;
+    - `LSTMForecaster`: the forecasts of `x`'s windows.
+
+    Samples use the same `seed` every time, so successive figures show how the decoding
+    of the *same* latent codes or noise changes during training. Figures are written to
+    `directory/epoch_{epoch:04d}.png` (epochs counted from 1, as in the logs) and the path
+    of the newest is kept in `last_path`.
+
+    Args:
+        directory: folder for the figures (created if needed).
+        x: a few held-out examples, shaped as the model's inputs (at most `num_examples`
+            are drawn). For a conditional `SequenceGAN`, `(x, labels)`.
+        every: write a figure every `every` epochs (and after the last one), > 0.
+        num_examples: how many examples and samples to draw, > 0.
+        seed: seed of the samples.
+
+    Example:
+    >>> monitor = SampleMonitor("figures", x_val[:8], every=5)
+    >>> vae.fit(x_train, epochs=50, callbacks=[monitor])  # figures/epoch_0005.png, ...
+    """
+
+    def __init__(self, directory, x, every: int = 1, num_examples: int = 8, seed: int = 0):
+        super().__init__()
+        self.directory = os.fspath(directory)
+        if isinstance(x, (tuple, list)) and len(x) == 2 and not np.isscalar(x[0]):
+            x, labels = x
+            self.labels = check_array(labels, "labels")
+        else:
+            self.labels = None
+        self.x = check_array(x, "x")
+        self.every = check_positive_int(every, "every")
+        self.num_examples = check_positive_int(num_examples, "num_examples")
+        self.seed = seed
+        self.last_path = None
+        self._epochs = None
+
+    def on_train_begin(self, logs=None):
+        self._epochs = self.params.get("epochs") if self.params else None
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        if done % self.every == 0 or done == self._epochs:
+            path = os.path.join(self.directory, f"epoch_{done:04d}.png")
+            plotting.save_figure(self.draw(title=f"epoch {done}"), path)
+            self.last_path = path
+
+    def draw(self, title: str | None = None):
+        """The figure for the model's current weights (also usable outside `fit`)."""
+        from keras_vae.models import (
+            LSTMVAE,
+            DenseAutoencoder,
+            DenseVAE,
+            LSTMAutoencoder,
+            LSTMForecaster,
+            SequenceGAN,
+        )
+
+        model, n = self.model, min(self.num_examples, len(self.x))
+        x = self.x[:n]
+        if isinstance(model, (DenseVAE, DenseAutoencoder)):
+            # An autoencoder samples only after fit_code_distribution (a nonzero spread).
+            can_sample = isinstance(model, DenseVAE) or bool(np.any(keras.ops.convert_to_numpy(model.code_std)))
+            figure = Figure(figsize=(0.6 * n + 1.6, 2.4 * (1 + can_sample)))
+            axes = np.atleast_1d(figure.subplots(1 + can_sample, 1))
+            plotting.reconstruction_grid(x, model.reconstruct(x), n=n, ax=axes[0], title="Reconstructions")
+            if can_sample:
+                plotting.sample_grid(model.sample(n, seed=self.seed), ncols=n, ax=axes[1])
+        elif isinstance(model, LSTMAutoencoder):
+            figure = plotting.sequence_grid(x, overlay=model.reconstruct(x), n=n)
+        elif isinstance(model, LSTMVAE):
+            figure = plotting.real_vs_synthetic(x, model.sample(n, seed=self.seed), n=n, titles=("Held-out", "Sampled"))
+        elif isinstance(model, SequenceGAN):
+            labels = None if self.labels is None else self.labels[:n]
+            figure = plotting.real_vs_synthetic(x, model.sample(n, labels=labels, seed=self.seed), n=n)
+        elif isinstance(model, LSTMForecaster):
+            figure = plotting.sequence_grid(model.forecast(x), n=n, label="forecast")
+        else:
+            raise ValueError(  # noqa: TRY004
+                "SampleMonitor draws keras_vae models (DenseVAE, DenseAutoencoder, LSTMVAE, "
+                f"LSTMAutoencoder, SequenceGAN, LSTMForecaster). Received a {type(model).__name__}"
+            )
+        if title:
+            figure.suptitle(title)
+        return figure
