@@ -8,7 +8,10 @@ tested on cases with a known answer:
 - anomaly detection: `threshold_from_normal`, `detection_report`;
 - sequence generators, the TimeGAN metrics: `discriminative_score`, `predictive_score`
   (each trains a small post-hoc GRU, in compiled TensorFlow graphs) and
-  `embed_real_and_synthetic` (coordinates for the PCA and t-SNE figures).
+  `embed_real_and_synthetic` (coordinates for the PCA and t-SNE figures);
+- held-out likelihood of a VAE: `importance_weighted_nll` (Burda et al.'s importance-weighted
+  bound on -log p(x)), and `importance_weighted_bounds` with `vae_likelihood_functions`
+  for that bound and the negative ELBO of any Gaussian-latent encoder-decoder pair.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_vae import losses
 from keras_vae.checks import (
     check_array,
     check_choice,
@@ -28,6 +32,7 @@ from keras_vae.checks import (
     check_positive_int,
     check_same_length,
 )
+from keras_vae.models import LSTMVAE, DenseVAE
 
 
 def active_units(z_mean, threshold: float = 0.01) -> int:
@@ -57,8 +62,8 @@ def active_units(z_mean, threshold: float = 0.01) -> int:
         raise ValueError(
             f"`z_mean` needs at least 2 examples to measure a variance. Received shape={z_mean.shape}"
         )
-    if not (isinstance(threshold, (int, float)) and threshold > 0):
-        raise ValueError(f"`threshold` must be a number > 0. Received: threshold={threshold!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold < np.inf:
+        raise ValueError(f"`threshold` must be a finite number > 0. Received: threshold={threshold!r}")
     return int(np.sum(np.var(z_mean, axis=0) > threshold))
 
 
@@ -195,7 +200,13 @@ def detection_report(scores, labels, threshold: float) -> DetectionReport:
     from sklearn import metrics  # imported here: only these helpers need scikit-learn
 
     scores = _check_scores(scores)
-    labels = np.asarray(labels)
+    try:
+        labels = np.asarray(labels)
+    except (ValueError, TypeError) as error:  # ragged nested lists
+        raise ValueError(
+            f"`labels` must be a 1-D array of 0s and 1s, one per score. Received a "
+            f"{type(labels).__name__} that NumPy cannot convert: {error}"
+        ) from None
     if labels.dtype == object or labels.dtype.kind not in "biuf":
         raise ValueError(f"`labels` must be numbers 0 or 1. Received dtype={labels.dtype}")
     if labels.shape != scores.shape:
@@ -758,3 +769,247 @@ class _PostHocNetwork:
             for start in range(0, len(x), _PREDICT_CHUNK)
         ]
         return np.concatenate(chunks)
+
+
+# === Held-out likelihood ===
+#
+# Burda, Grosse & Salakhutdinov, "Importance Weighted Autoencoders", ICLR 2016,
+# https://arxiv.org/abs/1509.00519, Section 3, the k-sample bound:
+#
+#   L_k(x) = E[log (1/k) sum_i w_i],   w_i = p(x, z_i) / q(z_i | x),   z_i ~ q(z | x)
+#
+# L_1 is the ELBO, L_k <= L_{k+1} <= log p(x) (their Theorem 1), and L_k -> log p(x) as
+# k -> infinity when the weights are bounded. The paper's experiments report -L_5000 on test
+# data as the negative log-likelihood.
+
+# The weights run in a compiled graph (`tf.function`) without XLA. Measured on 2 shared cores:
+# a DenseVAE (hidden_dims=(256, 128)) on the 359 test digits, k = 1000: 1.3-1.5 s in a graph,
+# 2.1-2.3 s with XLA; k = 5000: 10.7 s either way; an LSTMVAE (24 x 5, 64 units) on 200
+# sequences, k = 500: 5.0 s in a graph, 7.6 s with XLA. The decoder's matrix products dominate
+# and XLA adds its compile time to every call.
+_IWAE_JIT_COMPILE = False
+
+
+class LikelihoodBounds(NamedTuple):
+    """Per-example estimates from the same `k` importance samples, in nats.
+
+    Attributes:
+        nll: `(n,)` float64, `-log((1/k) sum_i w_i)`: the importance-weighted estimate of
+            -log p(x), an upper bound on it in expectation (-L_k of Burda et al. 2016).
+        negative_elbo: `(n,)` float64, `-(1/k) sum_i log w_i`: an unbiased estimate of the
+            negative ELBO (-L_1), the quantity a VAE with beta = 1 and no free bits minimises.
+            Always >= `nll`, example by example (a mean of logs is at most the log of the mean).
+    """
+
+    nll: np.ndarray
+    negative_elbo: np.ndarray
+
+
+def vae_likelihood_functions(model):
+    """The two functions that define a keras_vae VAE's importance weights.
+
+    Args:
+        model: a `DenseVAE` or `LSTMVAE`.
+
+    Returns:
+        `(encode, log_likelihood)` for `importance_weighted_bounds`: `encode(x)` gives
+        `(z_mean, z_log_var)` of q(z | x); `log_likelihood(x, z)` gives log p(x | z) summed
+        over data dimensions, `(batch,)`, with the model's own observation model (the
+        function its `reconstruction_loss` uses), and for an autoregressive `LSTMVAE`
+        `sum_t log p(x_t | z, x_<t)` with the true previous steps (teacher forcing, no step
+        dropout). Neither involves `beta`, `kl_weight` or `free_bits`: those shape the
+        training objective, not the model's density.
+    """
+    if not isinstance(model, (DenseVAE, LSTMVAE)):
+        raise ValueError(  # noqa: TRY004 (the package raises ValueError for every bad argument)
+            "`model` must be a keras_vae DenseVAE or LSTMVAE (a VAE whose encoder gives "
+            f"z_mean and z_log_var). Received: model of type {type(model).__name__}"
+        )
+
+    def encode(x):
+        z_mean, z_log_var = model.encoder(x, training=False)
+        return z_mean, z_log_var
+
+    def log_likelihood(x, z):
+        outputs = model._decoder_outputs(z, x, False)  # (batch, *example_shape)
+        return model.observation.log_likelihood(x, outputs)  # Eq. (1) of the models, (batch,)
+
+    return encode, log_likelihood
+
+
+def importance_weighted_nll(
+    model, x, *, num_samples: int = 1000, batch_size: int = 4096, seed: int = 0
+) -> np.ndarray:
+    """Importance-weighted estimate of the negative log-likelihood -log p(x) of a VAE.
+
+    `nll(x) = -log((1/k) sum_{i=1..k} p(x | z_i) p(z_i) / q(z_i | x)),  z_i ~ q(z | x)`
+    # Burda et al. 2016, Section 3 (L_k), with k = `num_samples`
+
+    The expectation of this estimate is an upper bound on the true -log p(x) that tightens
+    as k grows (Burda et al., Theorem 1) and reaches it as k -> infinity. With k = 1 it is
+    a one-sample estimate of the negative ELBO, `reconstruction_loss + kl_loss` of the model
+    with beta = 1 (with the KL estimated from the sample instead of in closed form). When
+    q(z | x) is the exact posterior every weight equals p(x), and the estimate is exact for
+    any k. Burda et al. report k = 5000 on test data. The value does not depend on the
+    model's `beta`, `kl_weight` or `free_bits`: it scores the model p(x | z) p(z), not the
+    objective it was trained with.
+
+    For a Bernoulli likelihood on grey values in (0, 1) (e.g. the digits), p(x | z) is not
+    a normalised density over [0, 1] (see `losses.bernoulli_log_likelihood`), so the figure
+    compares models with the same likelihood; it is not a density of the data. A Gaussian
+    likelihood gives a density, which can exceed 1, so the NLL can be negative.
+
+    Args:
+        model: a `DenseVAE` or `LSTMVAE`.
+        x: `(n, *example_shape)` examples, e.g. the test split, in [0, 1] for a Bernoulli
+            likelihood.
+        num_samples: k, importance samples per example, >= 1.
+        batch_size: (example, sample) pairs decoded in one pass, >= 1; bounds memory. The
+            k samples of `max(1, batch_size // k)` examples go through together, or, when
+            k > `batch_size`, the samples of one example in chunks of `batch_size`.
+        seed: integer >= 0. The noise is drawn on the host from `numpy.random.default_rng(seed)`
+            in the order (example, sample, latent dimension), so a call repeats exactly and
+            does not depend on `batch_size` (up to float32 rounding); it never touches the
+            model's own random streams.
+
+    Returns:
+        float64 array `(n,)`: the estimate for each example, in nats; average it over
+        examples for a data set's NLL.
+
+    Example:
+    >>> nll = importance_weighted_nll(vae, digits.x_test, num_samples=1000)
+    >>> float(nll.mean())  # nats per image, <= the negative ELBO on average
+
+    Reference:
+        Burda, Grosse & Salakhutdinov, "Importance Weighted Autoencoders", ICLR 2016,
+        https://arxiv.org/abs/1509.00519
+    """
+    encode, log_likelihood = vae_likelihood_functions(model)
+    x = check_array(
+        x, "x", example_shape=model.example_shape, value_range=model.target_range,
+        range_reason=model._range_reason(), owner="importance_weighted_nll",
+    )
+    return importance_weighted_bounds(
+        encode, log_likelihood, x, num_samples=num_samples, batch_size=batch_size, seed=seed
+    ).nll
+
+
+def importance_weighted_bounds(
+    encode, log_likelihood, x, *, num_samples: int = 1000, batch_size: int = 4096, seed: int = 0
+) -> LikelihoodBounds:
+    """Importance-weighted NLL and negative ELBO for any encoder-decoder pair with a diagonal
+    Gaussian q(z | x) and the prior N(0, I).
+
+    The general form of `importance_weighted_nll`, for models that are not keras_vae VAEs
+    (wrap their networks in two functions). For each example and each of the k samples:
+
+    `z = z_mean + exp(0.5 * z_log_var) * eps,  eps ~ N(0, I)`   # the reparameterised draw
+    `log q(z | x) = log N(eps; 0, I) - 0.5 * sum_j z_log_var_j`  # change of variables eps -> z
+    `log w = log p(x | z) + log N(z; 0, I) - log q(z | x)`       # Burda et al. 2016, Section 3
+
+    then `nll = -logmeanexp_i(log w_i)` and `negative_elbo = -mean_i(log w_i)` per example
+    (the log-mean-exp in float64 on the host). Writing log q through `eps` avoids the
+    cancellation in `z - z_mean` when the posterior is narrow. Log-variances are clamped to
+    `[losses.LOG_VAR_MIN, losses.LOG_VAR_MAX]` as in `Sampling`. The weights run in one
+    compiled graph (`tf.function`), traced once per call.
+
+    Args:
+        encode: `encode(x) -> (z_mean, z_log_var)`, each `(batch, latent_dim)`.
+        log_likelihood: `log_likelihood(x, z) -> (batch,)`, log p(x | z) summed over data
+            dimensions, for `x` `(batch, *example_shape)` and `z` `(batch, latent_dim)`.
+        x: `(n, *example_shape)` examples.
+        num_samples, batch_size, seed: as in `importance_weighted_nll`.
+
+    Returns:
+        `LikelihoodBounds(nll, negative_elbo)`, two float64 arrays `(n,)`, nats.
+    """
+    if not callable(encode) or not callable(log_likelihood):
+        raise ValueError(  # noqa: TRY004
+            "`encode` and `log_likelihood` must be callables. Received: "
+            f"encode of type {type(encode).__name__}, log_likelihood of type {type(log_likelihood).__name__}"
+        )
+    x = check_array(x, "x", owner="importance_weighted_bounds")
+    num_samples = check_positive_int(num_samples, "num_samples")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    seed = _check_seed(seed)
+    latent_dim = _check_likelihood_functions(encode, log_likelihood, x[:1])
+
+    # Fixed chunk shapes, (examples, samples) = (e, s) with e * s <= batch_size, so the graph
+    # compiles once; the last chunks are padded and the padding's weights dropped.
+    samples_per_pass = min(num_samples, batch_size)
+    examples_per_pass = min(len(x), max(1, batch_size // num_samples))
+    log_weights = _log_weight_function(encode, log_likelihood)
+    rng = np.random.default_rng(seed)
+    nll, negative_elbo = [], []
+    for start in range(0, len(x), examples_per_pass):
+        x_chunk = _pad_rows(x[start : start + examples_per_pass], examples_per_pass)
+        used = min(examples_per_pass, len(x) - start)
+        chunk_weights = []  # (used, s) blocks, s <= samples_per_pass
+        for sample_start in range(0, num_samples, samples_per_pass):
+            used_samples = min(samples_per_pass, num_samples - sample_start)
+            # float64 draws consume the stream in order, so the noise of example i, sample j
+            # is the same however the pairs are chunked.
+            eps = rng.standard_normal((used, used_samples, latent_dim)).astype("float32")
+            eps = _pad_rows(_pad_rows(eps, examples_per_pass).swapaxes(0, 1), samples_per_pass)
+            weights = log_weights(x_chunk, eps.swapaxes(0, 1))  # (e, s)
+            chunk_weights.append(np.asarray(weights, dtype="float64")[:used, :used_samples])
+        w = np.concatenate(chunk_weights, axis=1)  # (used, k): log w_i, float64
+        peak = w.max(axis=1, keepdims=True)  # log-mean-exp without overflow
+        nll.append(-(peak[:, 0] + np.log(np.mean(np.exp(w - peak), axis=1))))
+        negative_elbo.append(-w.mean(axis=1))
+    return LikelihoodBounds(nll=np.concatenate(nll), negative_elbo=np.concatenate(negative_elbo))
+
+
+def _check_likelihood_functions(encode, log_likelihood, x_one) -> int:
+    """Calls both functions eagerly on one example; returns latent_dim or raises ValueError."""
+    outputs = encode(x_one)
+    if not isinstance(outputs, (tuple, list)) or len(outputs) != 2:
+        raise ValueError(
+            "`encode(x)` must return two tensors (z_mean, z_log_var). Received: "
+            f"{type(outputs).__name__} of length {len(outputs) if isinstance(outputs, (tuple, list)) else 1}"
+        )
+    z_mean, z_log_var = (tuple(keras.ops.shape(t)) for t in outputs)
+    if len(z_mean) != 2 or z_mean != z_log_var or z_mean[0] != 1:
+        raise ValueError(
+            "`encode(x)` must return z_mean and z_log_var of the same shape (batch, latent_dim). "
+            f"Received shapes {z_mean} and {z_log_var} for a batch of 1"
+        )
+    latent_dim = int(z_mean[1])
+    log_px = tuple(keras.ops.shape(log_likelihood(x_one, keras.ops.zeros((1, latent_dim)))))
+    if log_px != (1,):
+        raise ValueError(
+            "`log_likelihood(x, z)` must return one value per example, shape (batch,). "
+            f"Received shape {log_px} for a batch of 1"
+        )
+    return latent_dim
+
+
+def _pad_rows(array: np.ndarray, rows: int) -> np.ndarray:
+    """Pads axis 0 to `rows` by repeating the first row (its results are discarded)."""
+    if len(array) == rows:
+        return array
+    return np.concatenate([array, np.repeat(array[:1], rows - len(array), axis=0)])
+
+
+def _log_weight_function(encode, log_likelihood):
+    """A compiled `(x (e, *shape), eps (e, s, latent_dim)) -> log w (e, s)`."""
+
+    # No Python control flow inside, so no AutoGraph (which cannot convert this closure).
+    @tf.function(jit_compile=_IWAE_JIT_COMPILE, autograph=False)
+    def log_weights(x, eps):
+        e, s, latent_dim = eps.shape
+        z_mean, z_log_var = encode(x)  # (e, latent_dim) each
+        z_mean = keras.ops.cast(z_mean, "float32")
+        z_log_var = losses.clip_log_var(z_log_var)
+        z = z_mean[:, None, :] + keras.ops.exp(0.5 * z_log_var)[:, None, :] * eps  # (e, s, latent_dim)
+        z = keras.ops.reshape(z, (e * s, latent_dim))
+        x_repeated = keras.ops.repeat(x, s, axis=0)  # (e * s, *shape), example-major like z
+        log_px_given_z = keras.ops.reshape(log_likelihood(x_repeated, z), (e, s))
+        log_prior = keras.ops.reshape(losses.gaussian_log_likelihood(z, 0.0, 0.0), (e, s))
+        log_eps = keras.ops.reshape(
+            losses.gaussian_log_likelihood(keras.ops.reshape(eps, (e * s, latent_dim)), 0.0, 0.0), (e, s)
+        )
+        log_q = log_eps - 0.5 * keras.ops.sum(z_log_var, axis=-1)[:, None]  # (e, s)
+        return log_px_given_z + log_prior - log_q  # log w, Burda et al. 2016, Section 3
+
+    return log_weights
