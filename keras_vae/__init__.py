@@ -10,7 +10,7 @@ import os as _os
 # TensorFlow's C++ start-up chatter is noise for tutorial readers; respect a user's choice.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from keras_vae import callbacks, losses  # noqa: E402
+from keras_vae import callbacks, losses, saving  # noqa: E402
 from keras_vae.layers import ObservationModel, Sampling, StepDropout  # noqa: E402
 from keras_vae.models import (  # noqa: E402
     LSTMVAE,
@@ -38,4 +38,5 @@ __all__ = [
     "StepDropout",
     "callbacks",
     "losses",
+    "saving",
 ]

@@ -9,6 +9,7 @@ Both work through state the shared loop already reads: `KLAnnealing` assigns the
 from __future__ import annotations
 
 import math
+import numbers
 import os
 
 import keras
@@ -22,6 +23,7 @@ from keras_vae.checks import (
     check_non_negative_float,
     check_positive_int,
 )
+from keras_vae.models._dense import check_seed
 
 SCHEDULES = ("linear", "sigmoid", "cyclical")
 UNITS = ("batch", "epoch")
@@ -56,7 +58,10 @@ def annealing_weight(
         Fu et al., "Cyclical Annealing Schedule: A Simple Approach to Mitigating KL
         Vanishing", NAACL 2019, https://arxiv.org/abs/1903.10145
     """
-    progress = min(max(step / duration, 0.0), 1.0)
+    duration = check_positive_int(duration, "duration")
+    if isinstance(step, bool) or not isinstance(step, numbers.Real) or not math.isfinite(step) or step < 0:
+        raise ValueError(f"`step` must be a finite number >= 0. Received: step={step!r}")
+    progress = min(step / duration, 1.0)
     if schedule == "linear":
         w = progress
     elif schedule == "sigmoid":
@@ -184,7 +189,11 @@ class LatentDiagnostics(keras.callbacks.Callback):
         self.x = check_array(x, "x")
         if len(self.x) < 2:
             raise ValueError(f"LatentDiagnostics needs at least 2 examples. Received shape={self.x.shape}")
-        self.threshold = threshold
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold < math.inf:
+            raise ValueError(f"`threshold` must be a finite number > 0. Received: threshold={threshold!r}")
+        if not isinstance(per_dimension, bool):
+            raise ValueError(f"`per_dimension` must be True or False. Received: per_dimension={per_dimension!r}")  # noqa: TRY004
+        self.threshold = float(threshold)
         self.per_dimension = per_dimension
 
     def on_epoch_end(self, epoch, logs=None):
@@ -221,7 +230,7 @@ class SampleMonitor(keras.callbacks.Callback):
     Args:
         directory: folder for the figures (created if needed).
         x: a few held-out examples, shaped as the model's inputs (at most `num_examples`
-            are drawn). For a conditional `SequenceGAN`, `(x, labels)`.
+            are drawn). For a conditional `SequenceGAN`, a tuple `(x, labels)`.
         every: write a figure every `every` epochs (and after the last one), > 0.
         num_examples: how many examples and samples to draw, > 0.
         seed: seed of the samples.
@@ -233,16 +242,26 @@ class SampleMonitor(keras.callbacks.Callback):
 
     def __init__(self, directory, x, every: int = 1, num_examples: int = 8, seed: int = 0):
         super().__init__()
+        if not isinstance(directory, (str, os.PathLike)):
+            raise ValueError(  # noqa: TRY004
+                f"`directory` must be a folder path (str or os.PathLike). Received: directory={directory!r}"
+            )
         self.directory = os.fspath(directory)
-        if isinstance(x, (tuple, list)) and len(x) == 2 and not np.isscalar(x[0]):
+        if isinstance(x, tuple):  # (x, labels) for a conditional SequenceGAN
+            if len(x) != 2:
+                raise ValueError(f"`x` must be an array, or a tuple (x, labels). Received a tuple of length {len(x)}")
             x, labels = x
             self.labels = check_array(labels, "labels")
         else:
             self.labels = None
         self.x = check_array(x, "x")
+        if self.labels is not None and len(self.labels) != len(self.x):
+            raise ValueError(
+                f"`labels` must have one label per example of `x` ({len(self.x)}). Received {len(self.labels)} labels"
+            )
         self.every = check_positive_int(every, "every")
         self.num_examples = check_positive_int(num_examples, "num_examples")
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.last_path = None
         self._epochs = None
 
@@ -268,6 +287,10 @@ class SampleMonitor(keras.callbacks.Callback):
         )
 
         model, n = self.model, min(self.num_examples, len(self.x))
+        if self.labels is not None and not isinstance(model, SequenceGAN):
+            raise ValueError(
+                f"SampleMonitor takes `(x, labels)` only for a conditional SequenceGAN. Received labels for a {type(model).__name__}"
+            )
         x = self.x[:n]
         if isinstance(model, (DenseVAE, DenseAutoencoder)):
             # An autoencoder samples only after fit_code_distribution (a nonzero spread).
@@ -282,6 +305,11 @@ class SampleMonitor(keras.callbacks.Callback):
         elif isinstance(model, LSTMVAE):
             figure = plotting.real_vs_synthetic(x, model.sample(n, seed=self.seed), n=n, titles=("Held-out", "Sampled"))
         elif isinstance(model, SequenceGAN):
+            if bool(model.num_classes) != (self.labels is not None):
+                raise ValueError(
+                    "SampleMonitor takes `(x, labels)` exactly for a conditional SequenceGAN. Received "
+                    f"{'labels' if self.labels is not None else 'no labels'} for a model with num_classes={model.num_classes}"
+                )
             labels = None if self.labels is None else self.labels[:n]
             figure = plotting.real_vs_synthetic(x, model.sample(n, labels=labels, seed=self.seed), n=n)
         elif isinstance(model, LSTMForecaster):

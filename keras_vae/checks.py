@@ -14,8 +14,9 @@ import numpy as np
 
 
 def format_shape(shape) -> str:
-    """Formats a shape with `None` for unknown axes, e.g. `(batch, 8, 8)`."""
-    parts = ["batch" if i == 0 and d is None else str(d) for i, d in enumerate(shape)]
+    """Formats a shape: `batch` for an unknown first axis, `any` for other unknown axes,
+    e.g. `(batch, 8, 8)` or `(batch, any)`."""
+    parts = [("batch" if i == 0 else "any") if d is None else str(d) for i, d in enumerate(shape)]
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
@@ -103,6 +104,12 @@ def check_array(
     """
     prefix = f"{owner}: " if owner else ""
     expected = format_shape((None, *example_shape)) if example_shape is not None else None
+    if x is None:
+        raise ValueError(
+            f"{prefix}`{name}` must be an array of examples"
+            + (f" of shape {expected}" if expected else "")
+            + f". Received: {name}=None"
+        )
     try:
         array = np.asarray(x)
     except (ValueError, TypeError) as error:  # ragged nested lists
@@ -137,6 +144,12 @@ def check_array(
     if array.shape[0] == 0:
         raise ValueError(
             f"{prefix}`{name}` must contain at least one example. Received shape={array.shape}"
+        )
+    if array.size == 0:  # e.g. (n, 0): examples without a single value
+        raise ValueError(
+            f"{prefix}`{name}` must hold at least one value per example"
+            + (f", shape {expected}" if expected else "")
+            + f". Received shape={array.shape}"
         )
     array = array.astype("float32", copy=False)
     finite = np.isfinite(array)

@@ -670,9 +670,10 @@ class SeriesScaler(NamedTuple):
         return values * scale + offset
 
     def _parameters(self, values, columns, method: str):
-        values = np.asarray(values, dtype="float64")
+        owner = f"SeriesScaler.{method}"
+        values = _check_real_values(values, "values", owner)
         num_columns = len(self.offset)
-        columns = _check_columns(columns, num_columns, "columns", f"SeriesScaler.{method}")
+        columns = _check_columns(columns, num_columns, "columns", owner)
         if values.ndim == 0 or values.shape[-1] != len(columns):
             raise ValueError(
                 f"SeriesScaler.{method}: the last axis of `values` must hold one value per "
@@ -1211,15 +1212,14 @@ def _check_images_and_labels(x, y, x_path: str, y_path: str, part: str) -> None:
         )
 
 
-def _check_series(series, owner: str) -> np.ndarray:
-    """Validates a series `(T,)` or `(T, columns)`; returns it as float64 `(T, columns)`."""
+def _as_real_array(values, name: str, owner: str, shape: str) -> np.ndarray:
+    """`values` as a NumPy array of real numbers (any shape), else a `ValueError`."""
     try:
-        array = np.asarray(series)
+        array = np.asarray(values)
     except (ValueError, TypeError) as error:  # ragged nested lists
         raise ValueError(
-            f"{owner}: `series` must be a rectangular numeric array of shape (T,) or "
-            f"(T, num_columns). Received a {type(series).__name__} that NumPy cannot "
-            f"convert: {error}"
+            f"{owner}: `{name}` must be a rectangular numeric array of shape {shape}. "
+            f"Received a {type(values).__name__} that NumPy cannot convert: {error}"
         ) from None
     if (
         array.dtype == object
@@ -1227,9 +1227,28 @@ def _check_series(series, owner: str) -> np.ndarray:
         or np.issubdtype(array.dtype, np.complexfloating)
     ):
         raise ValueError(
-            f"{owner}: `series` must hold real numbers (float or int). "
+            f"{owner}: `{name}` must hold real numbers (float or int). "
             f"Received dtype={array.dtype}"
         )
+    return array
+
+
+def _check_real_values(values, name: str, owner: str) -> np.ndarray:
+    """Finite real `values` of any shape `(..., columns)` as float64, else a `ValueError`."""
+    array = _as_real_array(values, name, owner, "(..., num_columns)").astype("float64")
+    finite = np.isfinite(array)
+    if not finite.all():
+        bad = tuple(int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(
+            f"{owner}: `{name}` must contain only finite values. Received {array[bad]} at "
+            f"index {bad} ({int((~finite).sum())} non-finite value(s) in all)"
+        )
+    return array
+
+
+def _check_series(series, owner: str) -> np.ndarray:
+    """Validates a series `(T,)` or `(T, columns)`; returns it as float64 `(T, columns)`."""
+    array = _as_real_array(series, "series", owner, "(T,) or (T, num_columns)")
     if array.ndim not in (1, 2):
         raise ValueError(
             f"{owner}: `series` must have shape (T,) or (T, num_columns), time on the first "

@@ -93,7 +93,13 @@ def save_figure(figure: Figure, path: str | os.PathLike | None, dpi: int = 120) 
 
 def _as_images(images, image_shape, name="images") -> np.ndarray:
     """Returns `(n, height, width)` or `(n, height, width, channels)` float images."""
-    images = np.asarray(images, dtype="float32")
+    try:
+        images = np.asarray(images)
+    except (ValueError, TypeError) as error:  # ragged nested lists
+        raise ValueError(f"`{name}` must be a rectangular numeric array. Received: {error}") from None
+    if images.dtype == object or not (np.issubdtype(images.dtype, np.number) or images.dtype == np.bool_):
+        raise ValueError(f"`{name}` must hold real numbers (float or int). Received dtype={images.dtype}")
+    images = images.astype("float32")
     if image_shape is not None:
         images = images.reshape((len(images), *tuple(image_shape)))
     if images.ndim == 4 and images.shape[-1] == 1:

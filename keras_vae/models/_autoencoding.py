@@ -6,9 +6,12 @@ from __future__ import annotations
 import numpy as np
 from keras import ops
 
+from keras_vae.checks import check_positive_int
+
 
 def batched(fn, x, batch_size=1024):
     """Calls `fn` eagerly on slices of `x` and concatenates the NumPy results."""
+    batch_size = check_positive_int(batch_size, "batch_size")
     results = [fn(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
     if isinstance(results[0], (tuple, list)):
         return tuple(

@@ -4,6 +4,7 @@ and NumPy-in/NumPy-out helpers. Private: users meet only the two public classes.
 from __future__ import annotations
 
 import math
+import numbers
 
 import keras
 import numpy as np
@@ -25,9 +26,12 @@ def kernel_initializer(seed: int | None, index: int):
 
 
 def check_seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+    """Returns `seed` as None or an `int` >= 0 (NumPy integers included), else raises."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"`seed` must be None or an integer >= 0. Received: seed={seed!r}")
-    return seed
+    return int(seed)
 
 
 def build_mlp_encoder(input_shape, hidden_dims, heads, seed, name="encoder"):

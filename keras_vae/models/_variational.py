@@ -8,9 +8,10 @@ import numpy as np
 from keras import ops
 
 from keras_vae import losses
-from keras_vae.checks import check_non_negative_float, check_positive_int
+from keras_vae.checks import check_array, check_non_negative_float, check_positive_int
 from keras_vae.layers import Sampling
 from keras_vae.models._autoencoding import ObservedMixin, batched
+from keras_vae.models._dense import check_seed
 
 
 class VariationalMixin(ObservedMixin):
@@ -76,6 +77,7 @@ class VariationalMixin(ObservedMixin):
                 model and saved with it), or an int for a one-off reproducible draw.
         """
         n = check_positive_int(n, "n")
+        seed = check_seed(seed)
         if seed is None:
             zeros = ops.zeros((n, self.latent_dim))
             return ops.convert_to_numpy(self.prior_sampling([zeros, zeros]))
@@ -102,14 +104,28 @@ class VariationalMixin(ObservedMixin):
         steps = check_positive_int(steps, "steps")
         if steps < 2:
             raise ValueError(f"`steps` must be >= 2 to include both ends. Received: steps={steps}")
-        ends = []
-        for name, example in (("x_start", x_start), ("x_end", x_end)):
-            example = np.asarray(example)
-            if example.shape == tuple(self.example_shape):
-                example = example[None]
-            ends.append(self.encode(self._check_x(example, name))[0][0])
+        examples = [self._check_one_example(x_start, "x_start"), self._check_one_example(x_end, "x_end")]
+        ends = [self.encode(example)[0][0] for example in examples]  # posterior means, (latent_dim,) each
         weights = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
         return self.decode((1.0 - weights) * ends[0] + weights * ends[1])
+
+    def _check_one_example(self, example, name):
+        """One example of shape `example_shape` (or `(1, *example_shape)`) as a batch of one."""
+        owner = type(self).__name__
+        shape = tuple(self.example_shape)
+        if np.isscalar(example):
+            raise ValueError(
+                f"{owner}: `{name}` must be one example of shape {shape}. Received a scalar: {example!r}"
+            )
+        array = check_array(example, name, owner=owner)  # numeric, finite, not ragged or empty
+        if array.shape == shape:
+            array = array[None]
+        if array.shape != (1, *shape):
+            raise ValueError(
+                f"{owner}: `{name}` must be one example of shape {shape} (or {(1, *shape)}). "
+                f"Received shape={np.shape(example)}"
+            )
+        return array
 
     def _variational_config(self):
         return {"beta": self.beta, "free_bits": self.free_bits}

@@ -9,7 +9,7 @@ from keras import ops
 from keras_vae.checks import check_positive_int
 from keras_vae.layers import Sampling
 from keras_vae.models._autoencoding import AutoencoderMixin
-from keras_vae.models._dense import DenseModel
+from keras_vae.models._dense import DenseModel, check_seed
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
@@ -103,6 +103,7 @@ class DenseAutoencoder(AutoencoderMixin, DenseModel):
             `(n, latent_dim)` array.
         """
         n = check_positive_int(n, "n")
+        seed = check_seed(seed)
         if not np.any(ops.convert_to_numpy(self.code_std)):
             raise ValueError(
                 "DenseAutoencoder has no prior over codes: call "

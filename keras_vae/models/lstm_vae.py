@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import keras
 import numpy as np
 from keras import ops
@@ -102,6 +104,12 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         self.latent_dim = check_positive_int(latent_dim, "latent_dim")
         if not isinstance(autoregressive, bool):
             raise ValueError(f"`autoregressive` must be True or False. Received: autoregressive={autoregressive!r}")
+        if (
+            isinstance(step_dropout, bool)
+            or not isinstance(step_dropout, numbers.Real)
+            or not 0 <= step_dropout < 1
+        ):
+            raise ValueError(f"`step_dropout` must be a number in [0, 1). Received: step_dropout={step_dropout!r}")
         if step_dropout and not autoregressive:
             raise ValueError(
                 "`step_dropout` hides previous steps from an autoregressive decoder; set "
