@@ -124,7 +124,7 @@ def test_mixed_precision_trains_with_float32_losses(key, policy):
     )
     assert np.linalg.norm(moved - expected) < 0.1 * np.linalg.norm(expected)
     compile_model(model)  # Adam, as in the model table
-    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0).history
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0).history
     for name, values in history.items():
         assert np.isfinite(values).all(), name
 
@@ -145,39 +145,23 @@ def test_log_variance_is_clamped_under_mixed_precision(images):
 # === XLA ===
 
 
-@pytest.fixture
-def zero_noise(monkeypatch):
-    """Every random draw of the models' layers (sampling, step dropout, GAN noise) returns 0.
-
-    XLA's random kernels give a different stream from the same seed than the default
-    kernels, so a compiled and a default step can only be compared without noise.
-    """
-
-    def zeros(self, draw, shape):
-        return keras.ops.zeros(shape)
-
-    monkeypatch.setattr(_SeededLayer, "_draw", zeros)
-
-
 @pytest.mark.parametrize("key", ONE_PER_CLASS)
-def test_jit_compile_step_equals_default_step(key, zero_noise):
+def test_jit_compile_step_equals_default_step(key, monkeypatch):
+    # XLA's random kernels give a different stream from the same seed than the default
+    # kernels, so the compiled and the default step are compared with every random draw
+    # of the models' layers (sampling, step dropout, GAN noise) set to 0; then the
+    # compiled model trains with its noise back.
+    monkeypatch.setattr(_SeededLayer, "_draw", lambda self, draw, shape: keras.ops.zeros(shape))
     default = make(key)
     x, y = data_for(default), targets_for(default)
     one_step(default, x, y)
     compiled = make(key)
-    logs = one_step(compiled, x, y, jit_compile=True)
+    one_step(compiled, x, y, jit_compile=True)
     assert compiled.jit_compile
     for a, b in zip(weights_of(default), weights_of(compiled), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
-    for name, values in logs.items():
-        assert np.isfinite(values).all(), name
-
-
-@pytest.mark.parametrize("key", ONE_PER_CLASS)
-def test_jit_compile_trains(key):
-    model = make(key)
-    x, y = data_for(model), targets_for(model)
-    compile_model(model, jit_compile=True)
-    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0).history
+    monkeypatch.undo()
+    compiled.make_train_function(force=True)  # retrace with the real draws
+    history = compiled.fit(x, y, batch_size=len(x), epochs=2, verbose=0).history
     for name, values in history.items():
         assert np.isfinite(values).all(), name
