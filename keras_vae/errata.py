@@ -18,8 +18,9 @@ The numbered tutorials, the docs page `docs/errata.md` and `tests/test_errata.py
 - `tutorials`: the numbered tutorials that show the defect and its fix: `"01"` is the dense
   autoencoder (article 004 §4.1), `"02"` the dense VAE (articles 000, 002, 004 §4.2), `"03"`
   the LSTM forecaster (article 000 §4.2), `"04"` the LSTM autoencoder for anomaly detection,
-  `"05"` the LSTM VAE (articles 001 and 003 §4.2) and `"06"` the sequence GAN (article 003
-  §4.1).
+  `"05"` the LSTM VAE (articles 001 and 003 §4.2), `"06"` the sequence GAN (article 003
+  §4.1) and `"07"` the evaluation of generative models (no code of its own: it measures
+  the evaluation claims of articles 002 §3.3-3.4 and 004 §4.1).
 
 References used throughout: Kingma & Welling, "Auto-Encoding Variational Bayes", ICLR 2014,
 https://arxiv.org/abs/1312.6114 (Eq. 1: log p(x) = ELBO + KL(q(z|x) || p(z|x)); Eq. 3 the
@@ -57,6 +58,7 @@ TUTORIALS = {
     "04": "LSTM autoencoder for anomaly detection",
     "05": "LSTM VAE",
     "06": "sequence GAN",
+    "07": "evaluating generative models",
 }
 
 
@@ -727,7 +729,7 @@ ERRATA: tuple[Erratum, ...] = (
             "keras_vae writes the ELBO as a bound (`loss` is the negative ELBO, an upper bound "
             "on -log p(x)) in `DenseVAE`'s docstring and the docs."
         ),
-        tutorials=("02",),
+        tutorials=("02", "07"),
     ),
     Erratum(
         id="002-3.3-kl-misnamed",
@@ -830,7 +832,7 @@ ERRATA: tuple[Erratum, ...] = (
             "DenseVAE(beta=1.0) by default; its docstring says the loss is the negative ELBO "
             "for beta = 1 and the beta-VAE objective for beta > 1."
         ),
-        tutorials=("02",),
+        tutorials=("02", "07"),
     ),
     Erratum(
         id="002-4.1-shared-layer-mean-equals-log-var",
@@ -1469,7 +1471,7 @@ ERRATA: tuple[Erratum, ...] = (
             "The tutorials split data into train / validation / test, pass "
             "`validation_data` to `fit` and report held-out reconstruction errors."
         ),
-        tutorials=("01", "02"),
+        tutorials=("01", "02", "07"),
     ),
     Erratum(
         id="004-4.2-normal-sample-does-not-exist",
@@ -1660,7 +1662,7 @@ def for_article(article_prefix: str, section_prefix: str | None = None) -> tuple
 
 
 def for_tutorial(number: str) -> tuple[Erratum, ...]:
-    """Entries shown in the numbered tutorial `number` ("01" ... "06"; an int is padded)."""
+    """Entries shown in the numbered tutorial `number` ("01" ... "07"; an int is padded)."""
     number = f"{int(number):02d}" if isinstance(number, int) else str(number)
     return tuple(e for e in ERRATA if number in e.tutorials)
 

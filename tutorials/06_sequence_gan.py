@@ -573,6 +573,7 @@ print(errata.to_markdown(errata.for_tutorial("06")))
 # 0.007): the generated curves bend upwards where real arcs never do, and their features
 # move together. How the generator reads its noise matters too: per-step noise, the RCGAN
 # default, trades a better predictive score for visible jitter. Always score a real-vs-real
-# reference beside a generator: it tells how close to "perfect" a number is. **Next:** this
-# is the last tutorial. `benchmarks/sequence_gan.py` trains the same model longer and scores
-# the samples of tutorial 05's `LSTMVAE` on the same data, for a VAE-against-GAN comparison.
+# reference beside a generator: it tells how close to "perfect" a number is. **Next:**
+# tutorial 07 puts these scores beside the likelihood-based ones and shows how to report
+# them honestly; `benchmarks/sequence_gan.py` trains the same model longer and scores the
+# samples of tutorial 05's `LSTMVAE` on the same data, for a VAE-against-GAN comparison.
