@@ -89,6 +89,16 @@ def _check_run_options(batch_size, epochs=1, validation_split=0.0):
         )
 
 
+def _multi_worker(strategy=None):
+    """Whether `strategy` (default: the current one) is a MultiWorkerMirroredStrategy
+    spanning several workers."""
+    strategy = strategy or tf.distribute.get_strategy()
+    in_multi_worker_mode = getattr(strategy.extended, "_in_multi_worker_mode", None)
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and bool(
+        in_multi_worker_mode and in_multi_worker_mode()
+    )
+
+
 def _num_replicas():
     return tf.distribute.get_strategy().num_replicas_in_sync
 
@@ -152,8 +162,27 @@ class GenerativeModel(keras.Model):
             if tracker.name in means:
                 tracker.update_state(means[tracker.name], sample_weight=batch_size)
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras (3.15.1) builds a model under a strategy by reducing its first batch with
+        # `strategy.reduce`, which under MultiWorkerMirroredStrategy does not take the
+        # `(x, y)` tuple of `fit(x, y)` ("Attempt to convert a value (PerReplica...)").
+        # keras_vae models are built in __init__; only the optimizer may still need building.
+        # `fit` runs outside the strategy's scope: ask the model's strategy, not the current one.
+        if not _multi_worker(self.distribute_strategy):
+            return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+        if self.optimizer is not None and not self.optimizer.built:
+            with self.distribute_strategy.scope():
+                self.optimizer.build(self.trainable_variables)
+        return None
+
     def _results(self):
-        return {tracker.name: tracker.result() for tracker in self.loss_trackers}
+        results = {tracker.name: tracker.result() for tracker in self.loss_trackers}
+        if _multi_worker():
+            # Keras reduces a step's logs across workers with `strategy.reduce("MEAN", v,
+            # axis=0)`, which fails for scalars ("Invalid reduction dimension 0 for input
+            # with 0 dimensions", tensorflow/tensorflow#72388); shape (1,) reduces to a scalar.
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
+        return results
 
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
