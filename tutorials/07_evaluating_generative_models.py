@@ -603,7 +603,7 @@ for name, result in sequence_scores.items():
 # the GAN as good as real data.
 #
 # **These are short runs.** Tutorial 06 trains the same GAN for 30 epochs on 10000
-# sequences (its full run of 2026-11-22: 0.046 ± 0.009 and 0.106 ± 0.003), and
+# sequences (its full run of 2026-11-23: 0.037 ± 0.019 and 0.094 ± 0.000), and
 # `benchmarks/sequence_gan.py` trains both models for 40 epochs and scores with 10 repeats
 # and the reference settings (GAN 0.029 ± 0.016, LSTMVAE samples 0.119 ± 0.041). Quote
 # those for the models' standing; this section shows the procedure.
