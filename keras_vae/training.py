@@ -351,15 +351,16 @@ class GenerativeModel(keras.Model):
                 )
         # Values cannot be checked without reading the data: check the first batch, which
         # catches the usual mistakes (unscaled 0..255 pixels, NaN from a broken transform).
-        if next(iter(dataset.take(1)), None) is None:
-            raise ValueError(
-                f"{owner}: a Dataset passed as `{where}x` must yield at least one batch. "
-                "Received an empty Dataset"
-            )
         for first in dataset.take(1):
             first = first if isinstance(first, tuple) else (first,)
             arrays = [None if t is None else ops.convert_to_numpy(t) for t in first] + [None] * 3
             self._check_arrays(arrays[0], arrays[1], arrays[2], where=f"{where}first batch of ")
+            break
+        else:
+            raise ValueError(
+                f"{owner}: a Dataset passed as `{where}x` must yield at least one batch. "
+                "Received an empty Dataset"
+            )
         return dataset
 
     def _check_inputs(self, x, y=None, sample_weight=None, where=""):
