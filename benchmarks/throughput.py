@@ -77,7 +77,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras_vae
-from benchmarks import keras_io_pattern
+from benchmarks import keras_io_pattern, recurrent_models
 from keras_vae.data import make_sines
 
 SEED = 0
@@ -329,19 +329,11 @@ def epoch_samples(spec: ModelSpec, batch: int, scale: float = 1.0) -> int:
 # === Timing ===
 
 
-class EpochTimer(keras.callbacks.Callback):
-    """Wall and CPU seconds of the training part of each epoch."""
-
-    def __init__(self):
-        super().__init__()
-        self.seconds, self.cpu_seconds = [], []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start, self._cpu = time.perf_counter(), time.process_time()
+class EpochTimer(recurrent_models.EpochTimer):
+    """Wall and CPU seconds of the training part of each epoch, and the last epoch's logs."""
 
     def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
-        self.cpu_seconds.append(time.process_time() - self._cpu)
+        super().on_epoch_end(epoch, logs)
         self.logs = dict(logs or {})
 
 
