@@ -34,6 +34,7 @@ The loop does everything else, once, for every model:
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 from collections.abc import Callable
 from typing import NamedTuple
@@ -109,7 +110,10 @@ class GenerativeModel(keras.Model):
     Subclasses set `loss_names` (the log keys, `"loss"` first), implement `compute_terms`,
     `call`, `get_config`, and describe their data with `example_shape` (one example's
     shape) and `target_range` (the values targets must lie in, or None). A model with
-    several optimizers overrides `optimization_phases` (and `compile`).
+    several optimizers overrides `optimization_phases` and `compile`; its `compile` sets the
+    other optimizers before calling `super().compile(optimizer=...)`, which builds every
+    phase's optimizer over that phase's variables only. Keras' `use_ema=True` works on any
+    of them: `fit` ends with each network on its own optimizer's averages.
     """
 
     #: Names of the loss terms, in the order they are logged. "loss" is the total.
@@ -239,12 +243,41 @@ class GenerativeModel(keras.Model):
                     f"Received: {name}={value!r}"
                 )
         super().compile(optimizer=optimizer, **kwargs)
-        # Build the optimizer's slots now rather than inside the first traced step: Keras
+        # Build the optimizers' slots now rather than inside the first traced step: Keras
         # otherwise traces the first `fit` step twice (once to create the slots). Measured:
         # the first one-epoch fit of a 784-512-256-16 DenseVAE on 512 examples took 2.5 s
         # before, 1.6 s after (2 shared cores).
-        if self.built and self.optimizer is not None and not self.optimizer.built:
-            self.optimizer.build(self.trainable_variables)
+        if self.built:
+            self._build_optimizers()
+
+    def _optimizer_variables(self):
+        """`[(optimizer, variables)]`: each phase optimizer once, with the variables of the
+        phases it updates, in phase order."""
+        grouped = {}
+        for phase in self.optimization_phases():
+            if phase.optimizer is None:
+                continue
+            _, variables = grouped.setdefault(id(phase.optimizer), (phase.optimizer, []))
+            for variable in phase.variables:
+                if all(variable is not seen for seen in variables):
+                    variables.append(variable)
+        return list(grouped.values())
+
+    def _build_optimizers(self):
+        # Each optimizer gets slots (Adam moments, `use_ema` averages) for the variables it
+        # updates and no others: a GAN's generator optimizer holds none for the discriminator.
+        for optimizer, variables in self._optimizer_variables():
+            if not optimizer.built:
+                optimizer.build(variables)
+
+    def _finalize_optimizers(self, var_list=None):
+        # Keras ends `fit` with `model.optimizer.finalize_variable_values(model.trainable_weights)`
+        # (with `use_ema=True`: copy the averages into the model). With several optimizers each
+        # owns only its phases' variables, so every one is finalised with its own (`fit` routes
+        # Keras' call here).
+        del var_list
+        for optimizer, variables in self._optimizer_variables():
+            type(optimizer).finalize_variable_values(optimizer, variables)
 
     def compile_from_config(self, config):
         # Keras skips compiling (with a warning) for models that override compile(); ours
@@ -252,8 +285,8 @@ class GenerativeModel(keras.Model):
         # resuming training from a `.keras` file.
         config = keras.saving.deserialize_keras_object(config)
         self.compile(**config)
-        if self.optimizer is not None and self.built:
-            self.optimizer.build(self.trainable_variables)
+        if self.built:
+            self._build_optimizers()
 
     # === Saving: all or nothing ===
 
@@ -418,19 +451,39 @@ class GenerativeModel(keras.Model):
         self._prepare_fit(x)
         if shuffle is None:
             shuffle = not isinstance(x, tf.data.Dataset)
-        return super().fit(
-            x,
-            y,
-            batch_size=batch_size,
-            epochs=epochs,
-            verbose=verbose,
-            callbacks=callbacks,
-            validation_split=validation_split,
-            validation_data=validation_data,
-            shuffle=shuffle,
-            sample_weight=sample_weight,
-            **kwargs,
-        )
+        with self._finalizing_each_optimizer():
+            return super().fit(
+                x,
+                y,
+                batch_size=batch_size,
+                epochs=epochs,
+                verbose=verbose,
+                callbacks=callbacks,
+                validation_split=validation_split,
+                validation_data=validation_data,
+                shuffle=shuffle,
+                sample_weight=sample_weight,
+                **kwargs,
+            )
+
+    @contextlib.contextmanager
+    def _finalizing_each_optimizer(self):
+        """Routes Keras' end-of-`fit` `finalize_variable_values` call to `_finalize_optimizers`.
+
+        Keras passes every trainable weight to `model.optimizer` alone; for a model with one
+        optimizer per network that fails (`use_ema=True`: "The length of model variables ...
+        does not match") and never finalises the other optimizers. The instance attribute
+        shadows the method for this `fit` only.
+        """
+        optimizer = self.optimizer
+        if optimizer is None or len(self._optimizer_variables()) < 2:
+            yield
+            return
+        optimizer.finalize_variable_values = self._finalize_optimizers
+        try:
+            yield
+        finally:
+            del optimizer.finalize_variable_values
 
     def _prepare_fit(self, x):
         """Called by `fit` with the checked inputs, before training (e.g. to fit a scaler)."""

@@ -296,6 +296,37 @@ def test_gan_phase_variables_partition_the_trainable_variables():
     assert d_phase.optimizer is model.d_optimizer and g_phase.optimizer is model.optimizer
 
 
+def test_gan_generator_average_with_use_ema():
+    """`g_optimizer=...(use_ema=True)`, the Keras way to sample from an average of the
+    generator's recent weights: `fit` ends with the generator on the average, the
+    discriminator on its last iterate, and the generator's optimizer holds nothing of the
+    discriminator's."""
+    x = sequences(32)
+
+    def fitted(use_ema):
+        keras.utils.set_random_seed(0)
+        model = small(SequenceGAN)
+        model.compile(
+            d_optimizer=keras.optimizers.Adam(1e-2),
+            g_optimizer=keras.optimizers.Adam(1e-2, use_ema=use_ema, ema_momentum=0.5),
+        )
+        model.fit(x, batch_size=16, epochs=2, verbose=0)
+        return model
+
+    plain, model = fitted(False), fitted(True)
+    slots = {kind: [v for v in model.optimizer.variables if v.path.endswith(kind)] for kind in ("_momentum", "_average")}
+    assert [len(v) for v in slots.values()] == [len(model.generator.trainable_variables)] * 2
+    averages = slots["_average"]
+    for variable, average in zip(model.generator.trainable_variables, averages, strict=True):
+        np.testing.assert_array_equal(variable.numpy(), average.numpy())
+    for ours, theirs in zip(model.discriminator.trainable_variables, plain.discriminator.trainable_variables, strict=True):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())  # the average changes no trajectory
+    assert any(
+        not np.array_equal(ours.numpy(), theirs.numpy())
+        for ours, theirs in zip(model.generator.trainable_variables, plain.generator.trainable_variables)
+    )
+
+
 def test_gan_samples_in_the_original_units():
     x = sequences(32) * 40.0 - 7.0  # data far from [0, 1]
     model = small(SequenceGAN)

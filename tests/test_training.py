@@ -195,8 +195,10 @@ class TwoPhaseToy(GenerativeModel):
         return (1,)
 
     def compile(self, a_optimizer, b_optimizer, **kwargs):
-        super().compile(optimizer=None, **kwargs)
-        self.a_optimizer, self.b_optimizer = a_optimizer, b_optimizer
+        # As SequenceGAN: the other optimizers first, then compile() builds them all.
+        self.a_optimizer = a_optimizer
+        super().compile(optimizer=b_optimizer, **kwargs)
+        self.b_optimizer = self.optimizer
 
     def a_terms(self, x, y=None, training=False):
         return {"a_loss": ops.sum(ops.square(x * self.a - 3.0), axis=1)}
@@ -208,7 +210,7 @@ class TwoPhaseToy(GenerativeModel):
     def optimization_phases(self):
         return [
             Phase("a_loss", self.a_terms, self.a_optimizer, [self.a]),
-            Phase("b_loss", self.b_terms, self.b_optimizer, [self.b]),
+            Phase("b_loss", self.b_terms, self.optimizer, [self.b]),
         ]
 
     def call(self, x):
@@ -227,6 +229,46 @@ def test_two_phases_update_only_their_own_variables():
     assert float(model.a) == 1.0 and float(model.b) != 1.0
     assert set(history.history) == {"a_loss", "b_loss"}
     assert int(model.a_optimizer.iterations) == 1 and int(model.b_optimizer.iterations) == 1
+
+
+def _slot_names(optimizer, model):
+    prefix = f"{optimizer.name}/{model.name}_"  # Adam's slots: "<optimizer>/<model>_<variable>_<slot>"
+    return sorted(v.path.removeprefix(prefix) for v in optimizer.variables if v.path.startswith(prefix))
+
+
+def test_each_optimizer_holds_slots_for_its_own_phase_only():
+    model = TwoPhaseToy()
+    model.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1))
+    assert _slot_names(model.a_optimizer, model) == ["a_momentum", "a_velocity"]
+    assert _slot_names(model.b_optimizer, model) == ["b_momentum", "b_velocity"]
+
+
+@pytest.mark.parametrize("ema_on", ["a", "b", "both"])
+def test_use_ema_ends_fit_with_each_phase_on_its_own_average(ema_on):
+    """`use_ema=True` on any phase's optimizer: after `fit`, that phase's variables hold
+    that optimizer's averages, and the other phase's variables are the plain trained ones."""
+
+    def fitted(with_ema):
+        model = TwoPhaseToy()
+        model.compile(
+            *(keras.optimizers.SGD(0.05, use_ema=name in with_ema, ema_momentum=0.5) for name in "ab")
+        )
+        model.fit(np.linspace(0.5, 1.5, 16, dtype="float32")[:, None], batch_size=4, epochs=2, shuffle=False, verbose=0)
+        return model
+
+    with_ema = "ab" if ema_on == "both" else ema_on
+    plain, model = fitted(""), fitted(with_ema)
+    for name in "ab":
+        optimizer = getattr(model, f"{name}_optimizer")
+        value = float(getattr(model, name))
+        if name in with_ema:
+            (average,) = [v for v in optimizer.variables if v.path.endswith("_average")]
+            assert value == float(average.numpy())
+            # The average lags the plain trajectory: it is not the last iterate.
+            assert value != float(getattr(plain, name))
+        else:
+            # EMA never changes the training trajectory: same as without it.
+            assert value == float(getattr(plain, name))
 
 
 # Distribution, mixed precision and XLA are checked for every model in

@@ -360,13 +360,12 @@ class SequenceGAN(RecurrentModel):
                 "`d_optimizer` and `g_optimizer` must be two optimizer objects: one optimizer "
                 "keeps one set of moments and one step count. Received the same object twice"
             )
-        super().compile(optimizer=g_optimizer, **kwargs)
         if self.dtype_policy.name == "mixed_float16" and not isinstance(d_optimizer, keras.optimizers.LossScaleOptimizer):
             d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)  # as compile() does for `optimizer`
         self.d_optimizer = d_optimizer
+        # Sets `self.optimizer` and builds each optimizer over its own network's variables.
+        super().compile(optimizer=g_optimizer, **kwargs)
         self.g_optimizer = self.optimizer
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.optimizer.build(self.generator.trainable_variables)
         self._run_options = dict(kwargs)
 
     def get_compile_config(self):
