@@ -1,6 +1,7 @@
 """Quality benchmark: SequenceGAN (and LSTMVAE) on the TimeGAN sines, scored like TimeGAN.
 
-    python benchmarks/sequence_gan.py                 # about 15 minutes on 2 CPU cores
+    python benchmarks/sequence_gan.py                 # about 10 minutes on 2 CPU cores
+    python benchmarks/sequence_gan.py --seed 1        # the same with other training seeds
     python benchmarks/sequence_gan.py --quick         # smoke test, under a minute
 
 Trains `SequenceGAN` on the TimeGAN sine data (10000 sequences x 24 steps x 5 features,
@@ -66,9 +67,14 @@ def train_gan(x, epochs, batch_size, seed):
     # Per-sequence noise only: per-step noise left visible jitter on these smooth curves
     # (see SequenceGAN's `step_noise`). Adam with beta_1=0.5, as usual for GANs; a cosine
     # learning-rate decay was tried and scored worse (0.061 discriminative, one run).
+    # Samples come from an exponential moving average of the generator's weights
+    # (`use_ema`; Yazici et al. 2019): the last iterate of a GAN oscillates around the
+    # game's equilibrium, the average sits closer to it. Measured, seed 0, 10 classifier
+    # repeats: 40 epochs 0.033 -> 0.021 (momentum 0.99); 80 epochs 0.041 -> 0.017 (0.995).
     model = SequenceGAN(x.shape[1], x.shape[2], noise_dim=5, hidden_dims=(64,), step_noise=False, seed=seed)
     model.compile(
-        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5)
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=True, ema_momentum=0.995),
     )
     start = time.perf_counter()
     history = model.fit(x, batch_size=batch_size, epochs=epochs, verbose=0)
@@ -111,7 +117,8 @@ def fmt(value):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=40, help="SequenceGAN epochs (default 40)")
+    parser.add_argument("--epochs", type=int, default=80, help="SequenceGAN epochs (default 80)")
+    parser.add_argument("--seed", type=int, default=0, help="training seed of both models (default 0)")
     parser.add_argument("--vae-epochs", type=int, default=40, help="LSTMVAE epochs (default 40)")
     parser.add_argument("--repeats", type=int, default=10, help="seeds per score (default 10, the reference code's metric_iteration)")
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
@@ -126,12 +133,12 @@ def main(argv=None):
     started = time.perf_counter()
     rows, details = {}, {}
 
-    synthetic, seconds, logs = train_gan(real, epochs, 128, seed=0)
+    synthetic, seconds, logs = train_gan(real, epochs, 128, seed=args.seed)
     rows["SequenceGAN (ours)"] = score(real, synthetic, repeats, iterations)
     details["SequenceGAN (ours)"] = {"train_seconds": seconds, "epochs": epochs, "final_logs": logs}
     print(f"SequenceGAN: {epochs} epochs in {seconds:.0f} s", rows["SequenceGAN (ours)"], flush=True)
 
-    synthetic, seconds, logs = train_vae(real, vae_epochs, 128, seed=0)
+    synthetic, seconds, logs = train_vae(real, vae_epochs, 128, seed=args.seed)
     rows["LSTMVAE samples (ours)"] = score(real, synthetic, repeats, iterations)
     details["LSTMVAE samples (ours)"] = {"train_seconds": seconds, "epochs": vae_epochs, "final_logs": logs}
     print(f"LSTMVAE: {vae_epochs} epochs in {seconds:.0f} s", rows["LSTMVAE samples (ours)"], flush=True)
@@ -161,8 +168,8 @@ def main(argv=None):
     table = "\n".join(lines)
     print(table + "\n\n" + summary)
     args.output.mkdir(parents=True, exist_ok=True)
-    name = "sequence_gan_quick" if args.quick else "sequence_gan"
-    command = "python benchmarks/sequence_gan.py" + (" --quick" if args.quick else "")
+    name = "sequence_gan" + ("_quick" if args.quick else "") + (f"_seed{args.seed}" if args.seed else "")
+    command = "python benchmarks/sequence_gan.py" + (" --quick" if args.quick else "") + (f" --seed {args.seed}" if args.seed else "")
     (args.output / f"{name}.md").write_text(f"`{command}`\n\n{table}\n\n{summary}\n")
     (args.output / f"{name}.json").write_text(
         json.dumps({"command": command, "rows": rows, "details": details, "target_met": met, "summary": summary}, indent=2) + "\n"
