@@ -344,7 +344,12 @@ class SequenceGAN(RecurrentModel):
         Args:
             d_optimizer: the discriminator's optimizer (name or instance).
             g_optimizer: the generator's optimizer; it is also `model.optimizer`, whose
-                `iterations` count the training steps.
+                `iterations` count the training steps. With `use_ema=True` (Keras'
+                exponential moving average of the weights) `fit` ends with the generator
+                on the average of its recent weights, which samples better than the last
+                iterate (on the TimeGAN sines, discriminative score 0.017 against 0.041;
+                `benchmarks/sequence_gan.py`); either optimizer may average, each its own
+                network's weights.
             **kwargs: `jit_compile`, `steps_per_execution`, ... (no `loss` or `metrics`:
                 the model computes its own).
         """
