@@ -61,11 +61,9 @@ tens of percent between runs; the ratios of interleaved measurements move less.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import math
 import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -471,17 +469,8 @@ def table(rows) -> str:
 
 
 def machine() -> dict:
-    cpu = "unknown"
-    if os.path.exists("/proc/cpuinfo"):
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    return {
-        "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-        "tensorflow": tf.__version__, "keras": keras.__version__,
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
-    }
+    """`recurrent_models.machine()`, with all three load averages: this run is timing-sensitive."""
+    return {**recurrent_models.machine(), "load_average_at_start": [round(v, 2) for v in os.getloadavg()]}
 
 
 def markdown(report) -> str:
