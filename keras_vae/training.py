@@ -35,6 +35,7 @@ The loop does everything else, once, for every model:
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 from collections.abc import Callable
 from typing import NamedTuple
@@ -88,6 +89,13 @@ def _check_run_options(batch_size, epochs=1, validation_split=0.0):
         raise ValueError(
             f"`validation_split` must be a number in [0, 1). Received: validation_split={validation_split!r}"
         )
+
+
+def _training_part(x, validation_split):
+    """The examples `fit` trains on: Keras holds out the last `validation_split` of arrays."""
+    if not validation_split or not hasattr(x, "shape"):
+        return x
+    return x[: int(math.floor(len(x) * (1.0 - validation_split)))]
 
 
 def _multi_worker(strategy=None):
@@ -452,7 +460,7 @@ class GenerativeModel(keras.Model):
         if shuffle is None:
             shuffle = not isinstance(x, tf.data.Dataset)
         with self._finalizing_each_optimizer():
-            return super().fit(
+            history = super().fit(
                 x,
                 y,
                 batch_size=batch_size,
@@ -465,6 +473,8 @@ class GenerativeModel(keras.Model):
                 sample_weight=sample_weight,
                 **kwargs,
             )
+        self._finish_fit(_training_part(x, validation_split))
+        return history
 
     @contextlib.contextmanager
     def _finalizing_each_optimizer(self):
@@ -487,6 +497,11 @@ class GenerativeModel(keras.Model):
 
     def _prepare_fit(self, x):
         """Called by `fit` with the checked inputs, before training (e.g. to fit a scaler)."""
+
+    def _finish_fit(self, x):
+        """Called by `fit` after training with the inputs it trained on (arrays without the
+        `validation_split` part, or the Dataset or generator as given), e.g. to fit a
+        distribution to the codes of the training data."""
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, **kwargs):
         """`keras.Model.evaluate`, with the inputs checked first."""
