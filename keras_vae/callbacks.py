@@ -216,7 +216,8 @@ class SampleMonitor(keras.callbacks.Callback):
     What a figure shows depends on the model:
 
     - `DenseVAE`, `DenseAutoencoder` (images): `x` and its reconstructions, and samples
-      from the prior (an autoencoder only after `fit_code_distribution`);
+      from the fitted code distribution (before the first `fit` has fitted one, a VAE's
+      standard prior; an autoencoder shows none);
     - `LSTMAutoencoder`: `x` with its reconstructions overlaid;
     - `LSTMVAE`: samples beside `x` (its reconstruction error is in the logs);
     - `SequenceGAN`: samples beside `x` (real sequences), in the data's units;
@@ -293,17 +294,20 @@ class SampleMonitor(keras.callbacks.Callback):
             )
         x = self.x[:n]
         if isinstance(model, (DenseVAE, DenseAutoencoder)):
-            # An autoencoder samples only after fit_code_distribution (a nonzero spread).
-            can_sample = isinstance(model, DenseVAE) or bool(np.any(keras.ops.convert_to_numpy(model.code_std)))
+            # During the first `fit` no code distribution is fitted yet: a VAE then shows
+            # draws from its standard prior, an autoencoder shows none.
+            can_sample = isinstance(model, DenseVAE) or model.code_distribution_fitted
             figure = Figure(figsize=(0.6 * n + 1.6, 2.4 * (1 + can_sample)))
             axes = np.atleast_1d(figure.subplots(1 + can_sample, 1))
             plotting.reconstruction_grid(x, model.reconstruct(x), n=n, ax=axes[0], title="Reconstructions")
             if can_sample:
-                plotting.sample_grid(model.sample(n, seed=self.seed), ncols=n, ax=axes[1])
+                plotting.sample_grid(model.sample(n, seed=self.seed, prior=_monitor_prior(model)), ncols=n, ax=axes[1])
         elif isinstance(model, LSTMAutoencoder):
             figure = plotting.sequence_grid(x, overlay=model.reconstruct(x), n=n)
         elif isinstance(model, LSTMVAE):
-            figure = plotting.real_vs_synthetic(x, model.sample(n, seed=self.seed), n=n, titles=("Held-out", "Sampled"))
+            figure = plotting.real_vs_synthetic(
+                x, model.sample(n, seed=self.seed, prior=_monitor_prior(model)), n=n, titles=("Held-out", "Sampled")
+            )
         elif isinstance(model, SequenceGAN):
             if bool(model.num_classes) != (self.labels is not None):
                 raise ValueError(
@@ -322,3 +326,8 @@ class SampleMonitor(keras.callbacks.Callback):
         if title:
             figure.suptitle(title)
         return figure
+
+
+def _monitor_prior(model):
+    """The fitted code distribution once there is one, else (a VAE mid-`fit`) N(0, I)."""
+    return None if model.code_distribution_fitted else getattr(model, "priors", (None,))[-1]

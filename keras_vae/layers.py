@@ -1,15 +1,17 @@
-"""Small layers shared by the models: reparameterised sampling and observation models."""
+"""Small layers shared by the models: reparameterised sampling, observation models and a
+Gaussian-mixture sampler for codes."""
 
 from __future__ import annotations
 
 import math
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
 from keras_vae import losses
-from keras_vae.checks import check_choice
+from keras_vae.checks import check_array, check_choice, check_positive_int
 
 
 class _SeededLayer(keras.layers.Layer):
@@ -43,9 +45,19 @@ class _SeededLayer(keras.layers.Layer):
         return ops.take(values, context.replica_id_in_sync_group, axis=0)
 
     def save_own_variables(self, store):
+        super().save_own_variables(store)  # the layer's own weights, if any, as "0", "1", ...
         store["seed_generator_state"] = self.seed_generator.state
 
     def load_own_variables(self, store):
+        weights = self._trainable_variables + self._non_trainable_variables
+        saved = [key for key in store.keys() if key != "seed_generator_state"]
+        if len(saved) != len(weights):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(weights)} variables in the file. "
+                f"Received {len(saved)}"
+            )
+        for i, variable in enumerate(weights):
+            variable.assign(store[f"{i}"])
         if "seed_generator_state" in store:
             self.seed_generator.state.assign(store["seed_generator_state"])
 
@@ -246,4 +258,164 @@ class ObservationModel(keras.layers.Layer):
             **super().get_config(),
             "likelihood": self.likelihood,
             "observation_std": self.observation_std,
+        }
+
+
+@keras.saving.register_keras_serializable(package="keras_vae")
+class GaussianMixture(_SeededLayer):
+    """A Gaussian mixture over codes, fitted to data with `adapt`: a sampler for decoders.
+
+    `p(z) = sum_k pi_k N(z; mu_k, L_k L_k^T)`, `k = 1..num_components`, full covariances.
+
+    A VAE's posteriors q(z | x) rarely fill the prior N(0, I): decoded draws from the prior
+    land in holes between them and look like no training example. Fitting a small mixture
+    to the codes of the training data (the "aggregate posterior") and sampling from it
+    instead is ex-post density estimation (Ghosh et al. 2020); it is also how a
+    deterministic autoencoder gets a sampler at all. `adapt(codes)` fits the mixture with
+    EM (scikit-learn's `GaussianMixture`, k-means initialisation, seeded), on at most
+    `max_fit_examples` codes drawn without replacement. The parameters are non-trainable
+    weights, so they are saved in a `.keras` file with the model; so is the state of the
+    layer's seed generator.
+
+    Args:
+        dim: size of each code, > 0.
+        num_components: number of mixture components, > 0 (10 in Ghosh et al. 2020). Fewer
+            are used when fewer codes are given.
+        max_fit_examples: codes used by `adapt` at most, > 0.
+        seed: int or None; seeds the EM initialisation and the draws of `sample`.
+        **kwargs: base layer arguments.
+
+    Call arguments:
+        inputs: codes `(batch, dim)`. Returns `log p(z)`, `(batch,)`, float32.
+
+    Example:
+    >>> mixture = GaussianMixture(dim=2, num_components=3, seed=0)
+    >>> mixture.adapt(np.random.default_rng(0).normal(size=(500, 2)))
+    >>> tuple(mixture.sample(4).shape)
+    (4, 2)
+
+    Reference:
+        Ghosh, Sajjadi, Vergari, Black & Schölkopf, "From Variational to Deterministic
+        Autoencoders", ICLR 2020, https://arxiv.org/abs/1903.12436 (Section 4, "ex-post
+        density estimation").
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        num_components: int = 10,
+        max_fit_examples: int = 20_000,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.dim = check_positive_int(dim, "dim")
+        self.num_components = check_positive_int(num_components, "num_components")
+        self.max_fit_examples = check_positive_int(max_fit_examples, "max_fit_examples")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        k, d = self.num_components, self.dim
+        constant = keras.initializers.Constant
+        # === State set by adapt ===
+        self.log_weights = self.add_weight(
+            shape=(k,), initializer="zeros", trainable=False, dtype="float32", name="log_weights"
+        )
+        self.means = self.add_weight(
+            shape=(k, d), initializer="zeros", trainable=False, dtype="float32", name="means"
+        )
+        self.scale_tril = self.add_weight(
+            shape=(k, d, d), initializer=constant(np.broadcast_to(np.eye(d), (k, d, d))),
+            trainable=False, dtype="float32", name="scale_tril",
+        )
+        self.fitted = self.add_weight(
+            shape=(), initializer="zeros", trainable=False, dtype="float32", name="fitted"
+        )
+        self.built = True
+
+    @property
+    def is_fitted(self) -> bool:
+        return bool(ops.convert_to_numpy(self.fitted))
+
+    def adapt(self, codes) -> None:
+        """Fits the mixture to `codes`, `(n, dim)` with n >= 2, finite."""
+        from sklearn.mixture import GaussianMixture as _EM  # late: a second of import time
+
+        codes = check_array(codes, "codes", example_shape=(self.dim,), owner="GaussianMixture")
+        if len(codes) < 2:
+            raise ValueError(
+                f"GaussianMixture.adapt needs at least 2 codes to estimate a spread. Received {len(codes)}"
+            )
+        codes = codes.astype("float64")
+        rng = np.random.default_rng(self.seed)
+        if len(codes) > self.max_fit_examples:
+            codes = codes[rng.choice(len(codes), self.max_fit_examples, replace=False)]
+        k = min(self.num_components, len(np.unique(codes, axis=0)))
+        # A covariance floor relative to the codes' spread keeps components on (near-)
+        # duplicate codes invertible whatever the codes' scale.
+        floor = 1e-6 * max(float(codes.var(axis=0).mean()), 1e-12)
+        em = _EM(k, covariance_type="full", reg_covar=floor, random_state=self.seed, max_iter=200)
+        em.fit(codes)
+        log_weights = np.full(self.num_components, -1e9)  # unused components: never drawn
+        log_weights[:k] = np.log(np.maximum(em.weights_, 1e-300))
+        means = np.zeros((self.num_components, self.dim))
+        means[:k] = em.means_
+        scale_tril = np.broadcast_to(np.eye(self.dim), (self.num_components, self.dim, self.dim)).copy()
+        scale_tril[:k] = np.linalg.cholesky(em.covariances_)
+        self.log_weights.assign(log_weights.astype("float32"))
+        self.means.assign(means.astype("float32"))
+        self.scale_tril.assign(scale_tril.astype("float32"))
+        self.fitted.assign(1.0)
+
+    def reset(self) -> None:
+        """Marks the mixture as not fitted (e.g. when the codes it was fitted to changed)."""
+        self.fitted.assign(0.0)
+
+    def sample(self, n: int, seed=None):
+        """Draws `n` codes, `(n, dim)` float32 tensor.
+
+        Args:
+            n: number of codes, > 0.
+            seed: None to continue the layer's own stream of draws, or an int for a one-off
+                reproducible draw.
+        """
+        n = check_positive_int(n, "n")
+        if not self.is_fitted:
+            raise ValueError(
+                "GaussianMixture has not been fitted: call adapt(codes) first. "
+                "Received: an unfitted mixture"
+            )
+        seed = self.seed_generator if seed is None else seed
+        component = keras.random.categorical(self.log_weights[None], n, seed=seed)[0]  # (n,)
+        if not isinstance(seed, keras.random.SeedGenerator):
+            seed = seed + 1  # the normal draws must not reuse the categorical's stream
+        epsilon = keras.random.normal((n, self.dim), seed=seed)
+        means = ops.take(self.means, component, axis=0)  # (n, dim)
+        scale_tril = ops.take(self.scale_tril, component, axis=0)  # (n, dim, dim)
+        return means + ops.einsum("nij,nj->ni", scale_tril, epsilon)  # z = mu_k + L_k eps
+
+    def log_prob(self, z):
+        """`log p(z)` for codes `(batch, dim)`: `(batch,)`, float32."""
+        z = ops.cast(z, "float32")
+        centred = z[:, None, :] - self.means[None]  # (batch, k, dim)
+        # Solve L_k y = (z - mu_k) for every component: the Mahalanobis term is |y|^2.
+        tril = ops.broadcast_to(self.scale_tril[None], (ops.shape(z)[0], *self.scale_tril.shape))
+        solved = tf.linalg.triangular_solve(tril, centred[..., None], lower=True)[..., 0]
+        log_det = ops.sum(ops.log(ops.abs(ops.diagonal(self.scale_tril, axis1=-2, axis2=-1))), axis=-1)
+        log_normal = -0.5 * ops.sum(ops.square(solved), axis=-1) - log_det - 0.5 * self.dim * math.log(2 * math.pi)
+        log_weights = self.log_weights - ops.logsumexp(self.log_weights)
+        return ops.logsumexp(log_weights[None] + log_normal, axis=-1)
+
+    def call(self, inputs):
+        return self.log_prob(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[:1]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "dim": self.dim,
+            "num_components": self.num_components,
+            "max_fit_examples": self.max_fit_examples,
+            "seed": self.seed,
         }

@@ -59,19 +59,21 @@ def test_evaluation_errors(call, match):
         call()
 
 
-def test_sample_codes_match_the_prior_and_the_fitted_gaussian(images):
+def test_sample_codes_match_the_prior_and_the_fitted_mixture(images):
     vae = DenseVAE(input_shape=(8, 8), latent_dim=2, hidden_dims=(4,), seed=0)
-    codes = vae.sample_codes(20_000)
+    codes = vae.sample_codes(20_000, prior="standard")
     np.testing.assert_allclose(codes.mean(axis=0), [0, 0], atol=0.03)
     np.testing.assert_allclose(codes.std(axis=0), [1, 1], atol=0.03)
-    np.testing.assert_array_equal(vae.sample_codes(5, seed=3), vae.sample_codes(5, seed=3))
-    np.testing.assert_array_equal(vae.decode(vae.sample_codes(4, seed=2)), vae.sample(4, seed=2))
+    np.testing.assert_array_equal(vae.sample_codes(5, seed=3, prior="standard"), vae.sample_codes(5, seed=3, prior="standard"))
+    np.testing.assert_array_equal(vae.decode(vae.sample_codes(4, seed=2, prior="standard")), vae.sample(4, seed=2, prior="standard"))
     ae = DenseAutoencoder(input_shape=(8, 8), latent_dim=2, hidden_dims=(4,), seed=0)
     ae.fit_code_distribution(images)
     codes = ae.sample_codes(20_000)
     fitted = ae.encode(images)
+    # A mixture fitted to the codes has (up to EM's tolerance) their mean and covariance.
     np.testing.assert_allclose(codes.mean(axis=0), fitted.mean(axis=0), atol=0.05 * fitted.std() + 1e-3)
     np.testing.assert_allclose(codes.std(axis=0), fitted.std(axis=0, ddof=1), rtol=0.05)
+    np.testing.assert_array_equal(ae.decode(ae.sample_codes(4, seed=2)), ae.sample(4, seed=2))
 
 
 def test_kl_per_dimension_correctness():

@@ -11,10 +11,10 @@ from keras_vae import losses
 from keras_vae.checks import check_array, check_non_negative_float, check_positive_int
 from keras_vae.layers import Sampling
 from keras_vae.models._autoencoding import ObservedMixin, batched
-from keras_vae.models._dense import check_seed
+from keras_vae.models._code_distribution import AGGREGATE, STANDARD, CodeDistributionMixin
 
 
-class VariationalMixin(ObservedMixin):
+class VariationalMixin(CodeDistributionMixin, ObservedMixin):
     """Adds the VAE objective and its helpers to a `GenerativeModel` subclass.
 
     The class provides `self.encoder` (x -> [z_mean, z_log_var]), `self.observation`,
@@ -23,8 +23,9 @@ class VariationalMixin(ObservedMixin):
     """
 
     loss_names = ("loss", "reconstruction_loss", "kl_loss")
+    priors = (AGGREGATE, STANDARD)
 
-    def _init_variational(self, beta, free_bits, seed):
+    def _init_variational(self, beta, free_bits, seed, mixture_components):
         self.beta = check_non_negative_float(beta, "beta")
         self.free_bits = check_non_negative_float(free_bits, "free_bits")
         # === Layers ===
@@ -37,6 +38,7 @@ class VariationalMixin(ObservedMixin):
             shape=(), initializer=keras.initializers.Constant(self.beta), trainable=False,
             dtype="float32", name="kl_weight",
         )
+        self._init_code_distribution(mixture_components, seed)
 
     @property
     def z_mean_layer(self):
@@ -68,28 +70,14 @@ class VariationalMixin(ObservedMixin):
         z_mean, _ = self.encode(x, batch_size)
         return self.decode(z_mean, batch_size)
 
-    def sample_codes(self, n: int, seed: int | None = None) -> np.ndarray:
-        """Draws `n` codes from the prior N(0, I), `(n, latent_dim)`.
+    def _fit_codes(self, x, batch_size):
+        return self.encode(x, batch_size)[0]  # posterior means, (n, latent_dim)
 
-        Args:
-            n: number of codes, > 0.
-            seed: None to continue the model's own stream of prior draws (seeded with the
-                model and saved with it), or an int for a one-off reproducible draw.
-        """
-        n = check_positive_int(n, "n")
-        seed = check_seed(seed)
+    def _standard_codes(self, n, seed):
         if seed is None:
             zeros = ops.zeros((n, self.latent_dim))
             return ops.convert_to_numpy(self.prior_sampling([zeros, zeros]))
         return ops.convert_to_numpy(keras.random.normal((n, self.latent_dim), seed=seed))
-
-    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
-        """Decodes `n` codes from the prior: `decode(sample_codes(n, seed))`.
-
-        Returns:
-            `(n, *example_shape)` array (probabilities for `"bernoulli"`).
-        """
-        return self.decode(self.sample_codes(n, seed))
 
     def interpolate(self, x_start, x_end, steps: int = 8) -> np.ndarray:
         """Decodes `steps` codes evenly spaced between the posterior means of two examples.
@@ -128,5 +116,5 @@ class VariationalMixin(ObservedMixin):
         return array
 
     def _variational_config(self):
-        return {"beta": self.beta, "free_bits": self.free_bits}
+        return {"beta": self.beta, "free_bits": self.free_bits, **self._code_distribution_config()}
 

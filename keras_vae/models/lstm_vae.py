@@ -45,6 +45,16 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
     `step_dropout`. With `autoregressive=False` (the default) the decoder sees only `z`,
     which is the simplest way to make the code carry the sequence.
 
+    `sample(n)` decodes codes drawn from a Gaussian mixture fitted to the posterior means
+    of the training data (the aggregate posterior; `fit` fits it after training, see
+    `fit_code_distribution`), not from the prior N(0, I): the posteriors of a trained VAE
+    cover only part of the prior, and prior draws that fall between them decode to
+    nothing like the data. Ghosh et al. 2020 call this ex-post density estimation.
+    `sample(n, prior="standard")` draws from N(0, I) instead. Measured with the defaults
+    (`python benchmarks/sequence_gan.py`, 40 epochs on the TimeGAN sines):
+    TimeGAN's discriminative score 0.037 with `sample(n)` against 0.077 with the standard
+    prior (0 is indistinguishable from real data; a second draw of real sines scores 0.007).
+
     Args:
         sequence_length: time steps per sequence, > 0.
         num_features: values per step, > 0.
@@ -64,6 +74,8 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
             until it has shrunk, the reconstruction term is too weak to stop the KL from
             switching every latent dimension off (measured: 0 of 8 units active after
             1400 steps on the sines with None, 8 of 8 with 0.05).
+        mixture_components: components of the Gaussian mixture `sample` draws codes
+            from, > 0.
         seed: int or None; seeds initialisers, sampling and step dropout.
         **kwargs: base `keras.Model` arguments.
 
@@ -83,6 +95,8 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         https://arxiv.org/abs/1412.6581
         Bowman et al., "Generating Sentences from a Continuous Space", CoNLL 2016,
         https://arxiv.org/abs/1511.06349 (KL annealing, word dropout)
+        Ghosh et al., "From Variational to Deterministic Autoencoders", ICLR 2020,
+        https://arxiv.org/abs/1903.12436 (ex-post density estimation)
     """
 
     def __init__(
@@ -97,6 +111,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         step_dropout: float = 0.0,
         likelihood: str = "gaussian",
         observation_std: float | None = 0.1,
+        mixture_components: int = 10,
         seed: int | None = None,
         **kwargs,
     ):
@@ -129,7 +144,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         )
         self.decoder = self._decoder.model
         self.step_dropout = StepDropout(step_dropout, seed=None if seed is None else seed + 2, name="step_dropout")
-        self._init_variational(beta, free_bits, seed)
+        self._init_variational(beta, free_bits, seed, mixture_components)
         self.built = True
 
     def _decoder_outputs(self, z, target, training):
