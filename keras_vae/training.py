@@ -445,8 +445,8 @@ class GenerativeModel(keras.Model):
     ):
         """`keras.Model.fit`, with the inputs checked first.
 
-        `shuffle` defaults to True for arrays and False for a `tf.data.Dataset` (shuffle the
-        Dataset itself; Keras ignores the flag for one and warns).
+        `shuffle` defaults to True for arrays and False for a `tf.data.Dataset`, a generator
+        or a `PyDataset` (shuffle those yourself; Keras ignores the flag for them and warns).
         """
         if class_weight is not None:
             raise ValueError(
@@ -457,8 +457,10 @@ class GenerativeModel(keras.Model):
         x, y, sample_weight = self._check_inputs(x, y, sample_weight)
         validation_data = self._check_validation_data(validation_data)
         self._prepare_fit(x)
-        if shuffle is None:
-            shuffle = not isinstance(x, tf.data.Dataset)
+        if shuffle is None:  # Keras shuffles only arrays and warns when asked for the rest
+            shuffle = not isinstance(x, (tf.data.Dataset, keras.utils.PyDataset)) and not callable(
+                getattr(x, "__next__", None)
+            )
         with self._finalizing_each_optimizer():
             history = super().fit(
                 x,
