@@ -146,7 +146,8 @@ class SequenceGAN(RecurrentModel):
     Args:
         sequence_length: time steps, > 0.
         num_features: values per step, > 0.
-        noise_dim: size of the noise at each step, > 0.
+        noise_dim: size of the noise at each step, > 0; default `num_features` (as in
+            TimeGAN's reference code).
         hidden_dims: the generator's stacked LSTM sizes.
         discriminator_dims: the discriminator's LSTM sizes; default `hidden_dims`.
         num_classes: None, or the number of classes of an integer label `y` in
@@ -156,7 +157,7 @@ class SequenceGAN(RecurrentModel):
             a per-sequence code (`noise[:, 0]`, then repeated). Per-step noise suits noisy
             series; for smooth ones it shows up as jitter a discriminator can spot
             (measured on the TimeGAN sines: mean |second difference| 7 to 20 times the
-            real data's), so `benchmarks/sequence_gan.py` sets it False.
+            real data's), so the default is False.
         data_min, data_max: the scaler (per-feature lists); None until `adapt`.
         seed: int or None; seeds initialisers and the noise.
         **kwargs: base `keras.Model` arguments.
@@ -168,8 +169,8 @@ class SequenceGAN(RecurrentModel):
 
     Example:
     >>> gan = SequenceGAN(sequence_length=24, num_features=5)
-    >>> gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
-    >>> history = gan.fit(x, epochs=10, batch_size=128, verbose=0)
+    >>> gan.compile()                                     # the measured recipe, see compile()
+    >>> history = gan.fit(x, epochs=80, batch_size=128, verbose=0)
     >>> synthetic = gan.sample(100)                                # (100, 24, 5)
 
     Reference:
@@ -188,19 +189,19 @@ class SequenceGAN(RecurrentModel):
         self,
         sequence_length: int,
         num_features: int,
-        noise_dim: int = 8,
+        noise_dim: int | None = None,
         hidden_dims=(64,),
         discriminator_dims=None,
         num_classes: int | None = None,
         moment_weight: float = 1.0,
-        step_noise: bool = True,
+        step_noise: bool = False,
         data_min=None,
         data_max=None,
         seed: int | None = None,
         **kwargs,
     ):
         super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
-        self.noise_dim = check_positive_int(noise_dim, "noise_dim")
+        self.noise_dim = self.num_features if noise_dim is None else check_positive_int(noise_dim, "noise_dim")
         self.discriminator_dims = self.hidden_dims if discriminator_dims is None else check_sizes(
             discriminator_dims, "discriminator_dims"
         )
@@ -338,12 +339,22 @@ class SequenceGAN(RecurrentModel):
 
     # === compile: one optimizer per network ===
 
-    def compile(self, d_optimizer="adam", g_optimizer="adam", optimizer=None, **kwargs):
+    def compile(self, d_optimizer=None, g_optimizer=None, optimizer=None, **kwargs):
         """Configures one optimizer per network (and `jit_compile`, ...).
 
+        The defaults are the recipe `benchmarks/sequence_gan.py` measured (discriminative
+        score 0.017 ± 0.008, predictive 0.094 on the TimeGAN sines after 80 epochs of
+        batch 128; `fit`'s Keras default of one epoch is far too few): both networks get
+        `Adam(1e-3, beta_1=0.5)` (the lower first-moment decay usual for GANs since
+        Radford et al. 2016), and the generator's keeps an exponential moving average of
+        its weights (`use_ema=True, ema_momentum=0.995`; Yazici et al., "The Unusual
+        Effectiveness of Averaging in GAN Training", ICLR 2019), which `fit` copies into
+        the generator when it ends. Each call makes new optimizer objects.
+
         Args:
-            d_optimizer: the discriminator's optimizer (name or instance).
-            g_optimizer: the generator's optimizer; it is also `model.optimizer`, whose
+            d_optimizer: the discriminator's optimizer (name or instance); None for the
+                default above.
+            g_optimizer: the generator's optimizer (None for the default above); it is also `model.optimizer`, whose
                 `iterations` count the training steps. With `use_ema=True` (Keras'
                 exponential moving average of the weights) `fit` ends with the generator
                 on the average of its recent weights, which samples better than the last
@@ -358,6 +369,10 @@ class SequenceGAN(RecurrentModel):
                 "SequenceGAN trains two networks: pass d_optimizer=... and g_optimizer=... "
                 f"instead of optimizer. Received: optimizer={optimizer!r}"
             )
+        if d_optimizer is None:
+            d_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5)
+        if g_optimizer is None:
+            g_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=True, ema_momentum=0.995)
         d_optimizer = keras.optimizers.get(d_optimizer)
         g_optimizer = keras.optimizers.get(g_optimizer)
         if d_optimizer is g_optimizer:
