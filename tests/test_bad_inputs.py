@@ -406,8 +406,12 @@ for key, spec in MODELS.items():
         case(f"{cls_name}.fit", "integers for a Bernoulli likelihood", fitting_with(key, np.zeros((N, *spec.example)), "y"),
              np.full((N, *spec.example), 255, "uint8"), r"`y` must have values in \[0\.0, 1\.0\] because likelihood='bernoulli'",
              r"Received values in \[255, 255\]", model=key)
-    case(f"{cls_name}.compile", "contradictory arguments", on_model_with(key, "compile", "loss"), "mse",
-         r"compile\(\) takes only the optimizer and run options", r"Received: loss='mse'", model=key)
+    if cls_name == "LSTMForecaster":  # takes Keras losses; refuses anything else
+        case(f"{cls_name}.compile", "unknown option string", on_model_with(key, "compile", "loss"), "nonsense",
+             r"`loss` must be a Keras loss or metric", r"Received: loss='nonsense'", model=key)
+    else:
+        case(f"{cls_name}.compile", "contradictory arguments", on_model_with(key, "compile", "loss"), "mse",
+             r"compile\(\) takes only the optimizer and run options", r"Received: loss='mse'", model=key)
 
 # Targets, weights and validation data of fit.
 add_batches("LSTMForecaster.fit", fitting_with("LSTMForecaster", X_SEQ, "y"), (2, 1), "y", model="LSTMForecaster", none=False)
