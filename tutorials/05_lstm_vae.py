@@ -52,8 +52,9 @@
 # latent dimensions active and a reconstruction MSE of **0.00086** per value. The same
 # model with a learned $s$ collapses: KL **0.003** nats, 0 of 8 dimensions active, MSE
 # **0.01383**, no better than predicting the average sequence (0.0135). The working
-# model's weak point is sampling: 68.9% of the values it decodes from prior draws fall
-# outside the data's range. Details under "Results".
+# model's weak point is prior sampling: 68.9% of the values it decodes from prior draws
+# fall outside the data's range; from the default sampler, the mixture fitted to its
+# training codes (main job, 2026-12-06), 6.0%. Details under "Results".
 
 # %% [markdown]
 # ## Setup
@@ -294,8 +295,9 @@ def summarise(name):
     test = vae.evaluate(x_test, batch_size=256, return_dict=True, verbose=0)
     z_mean, z_log_var = vae.encode(x_test)  # (n_test, LATENT_DIM) each
     kl_per_dim = evaluation.kl_per_dimension(z_mean, z_log_var)  # (LATENT_DIM,), mean over x
-    prior_codes = vae.sample_codes(NUM_SAMPLES, seed=SEED)  # (NUM_SAMPLES, LATENT_DIM)
-    samples = vae.decode(prior_codes)  # (NUM_SAMPLES, T, F)
+    prior_codes = vae.sample_codes(NUM_SAMPLES, seed=SEED, prior="standard")  # (NUM_SAMPLES, LATENT_DIM)
+    prior_samples = vae.decode(prior_codes)  # (NUM_SAMPLES, T, F)
+    samples = vae.sample(NUM_SAMPLES, seed=SEED)  # the default: codes from the fitted mixture
     z_mean_train, _ = vae.encode(x_train)  # (n_train, LATENT_DIM)
     extra = {
         "negative_elbo": test["reconstruction_loss"] + test["kl_loss"],
@@ -304,6 +306,7 @@ def summarise(name):
         "epochs_without_active_unit": int(np.argmax(np.r_[history["active_units"], 1] > 0)),
         "test_mse_per_value": float(np.mean((vae.reconstruct(x_test) - x_test) ** 2)),
         "prior_codes_off_data": evaluation.off_data_fraction(prior_codes, z_mean_train, z_mean),
+        "prior_sample_values_outside_data_range": outside_data_range(prior_samples),
         "sample_values_outside_data_range": outside_data_range(samples),
         **{f"kl_dim_{j}": float(v) for j, v in enumerate(kl_per_dim)},
     }
@@ -336,9 +339,9 @@ for name in RUNS:
           f"means: average {rounded(z_means[name].mean(axis=0))}, standard "
           f"deviation {rounded(z_means[name].std(axis=0))}")
     print(f"{'':24s} {extra['epochs_without_active_unit']} epochs before the first active unit; "
-          f"prior codes off the data {extra['prior_codes_off_data']:.1%}, sampled values "
-          f"outside [{x.min():.2f}, {x.max():.2f}]: "
-          f"{extra['sample_values_outside_data_range']:.1%}")
+          f"prior codes off the data {extra['prior_codes_off_data']:.1%}; sampled values "
+          f"outside [{x.min():.2f}, {x.max():.2f}]: {extra['prior_sample_values_outside_data_range']:.1%} "
+          f"with prior='standard', {extra['sample_values_outside_data_range']:.1%} with the default")
 
 # %% [markdown]
 # ### Watching the code wake up, or not
@@ -430,57 +433,41 @@ for name, filename in figures.items():
     )
 
 # %% [markdown]
-# ### Sampling from the prior
+# ### Sampling: the prior against the fitted mixture
 #
-# A VAE generates by decoding draws $z \sim \mathcal{N}(0, I)$ (`vae.sample`). The figure
-# shows feature 0 of 40 test sequences (left) against 40 samples (right): from the main
-# model with prior codes (top) and with codes from a fitted Gaussian (middle, see below),
-# and from the collapsed model with prior codes (bottom).
+# The textbook VAE generates by decoding draws $z \sim \mathcal{N}(0, I)$; here that is
+# `vae.sample(n, prior="standard")`. By default `vae.sample(n)` decodes codes from a
+# mixture of 10 Gaussians that `fit` fitted to the posterior means of the training
+# sequences (the aggregate posterior; ex-post density estimation, Ghosh et al. 2020),
+# the sampler tutorials 01 and 02 use too. The figure shows feature 0 of 40 test
+# sequences (left) against 40 samples (right): from the main model with prior codes
+# (top) and with the default sampler (middle), and from the collapsed model with the
+# default sampler (bottom).
 #
 # How far the prior's draws are from the codes the decoder was trained on is measured as in
 # tutorials 01 and 02 (`prior_codes_off_data`: the share of 1000 prior draws farther from
 # every training code than 99% of test codes are), and what that does to the samples by
-# the share of sampled values outside the data's range $[0.5, 1]$. To separate a bad
-# decoder from a bad choice of codes, the main model also decodes 1000 codes drawn from a
-# Gaussian fitted to its training codes (the patch of tutorial 01).
+# the share of sampled values outside the data's range $[0.5, 1]$.
 #
-# **Expected** (printed by the results cell above and the next cell): this is where the
-# main model falls short. 99.8% of prior draws are off the data and 68.9% of the sampled
-# values lie outside $[0.5, 1]$, many below 0, where no sine goes. The posterior means
-# show why: after 30 epochs they sit in a small, off-centre part of the prior
-# (dimension 0 averages 1.39 with a spread of 0.42; the spreads of all dimensions are
-# 0.27 to 0.68 instead of about 1), so most prior draws are codes the decoder has never
-# seen. Codes from the fitted Gaussian give
-# 6.9% of values outside the range, and curves that mostly look like the test sequences
-# (a few overshoot 1): the decoder has learned to draw sines, the prior is the wrong
-# place to take its codes from. The collapsed model's samples are all close to the
-# average sequence (only 0.3% of values outside the range): it stays inside the data's
-# range because it never uses $z$. Its 100% off the data says only that its codes all
-# sit at the origin.
+# **Expected** (full run, `keras-vae-tutorials --output /tmp/mainjob`, 2026-12-06): for
+# the main model ($s = 0.1$, linear annealing), 99.8% of prior draws are off the data,
+# and **68.9%** of the values decoded from them fall outside $[0.5, 1]$; from the fitted
+# mixture, **6.0%**. The posteriors are narrow (a KL of 13 nats over 8 dimensions) and
+# cover a small part of the prior, so a prior draw usually lands where the decoder has
+# never been trained, and decodes to curves that overshoot the data's range. The collapsed
+# model decodes the average curve whatever the code (0.3% of prior-sample values outside,
+# 0.0% with the mixture): in range, and useless. This is why `sample(n)` uses the fitted
+# mixture by default and the standard prior is one argument away.
 #
-# The KL term keeps pulling the codes towards the prior, so more training narrows the gap
-# (a 60-epoch trial outside this tutorial did better, but its samples were still often
-# out of range): a 30-epoch budget buys a good autoencoder with an informative code, not
-# yet a good sampler. A larger β, or a prior learned from the codes, are the usual next
-# steps, not taken here.
+# Tutorial 07 and `benchmarks/sequence_gan.py` score these samples with TimeGAN's
+# discriminative and predictive scores.
 
 # %%
-z_train = models[MAIN].encode(x_train)[0]  # (n_train, LATENT_DIM) posterior means
-fitted_codes = np.random.default_rng(SEED).multivariate_normal(
-    z_train.mean(axis=0), np.cov(z_train, rowvar=False), size=NUM_SAMPLES
-).astype("float32")  # (NUM_SAMPLES, LATENT_DIM) from a Gaussian fitted to the codes
-fitted_samples = models[MAIN].decode(fitted_codes)  # (NUM_SAMPLES, T, F)
-outside = outside_data_range(fitted_samples)
-results[MAIN]["extra"]["fitted_gaussian_values_outside_data_range"] = outside
-print(f"{MAIN}: sampled values outside the data range, codes from the prior "
-      f"{results[MAIN]['extra']['sample_values_outside_data_range']:.1%}, from a Gaussian "
-      f"fitted to the training codes {outside:.1%}")
-
 figure = Figure(figsize=(8.0, 9.6), layout="constrained")
 axes = figure.subplots(3, 2, sharex=True)
-rows = {f"{MAIN}, z ~ N(0, I)": models[MAIN].sample(40, seed=SEED),  # (40, T, F) each
-        f"{MAIN}, z ~ fitted Gaussian": fitted_samples[:40],
-        f"{COLLAPSED}, z ~ N(0, I)": models[COLLAPSED].sample(40, seed=SEED)}
+rows = {f"{MAIN}, z ~ N(0, I)": models[MAIN].sample(40, seed=SEED, prior="standard"),  # (40, T, F) each
+        f"{MAIN}, z ~ fitted mixture": models[MAIN].sample(40, seed=SEED),
+        f"{COLLAPSED}, z ~ fitted mixture": models[COLLAPSED].sample(40, seed=SEED)}
 for row, (label, samples) in zip(axes, rows.items()):
     plotting.real_vs_synthetic(x_test, samples, n=40, titles=("Test", label), axes=row)
 figure.suptitle("Feature 0: test sequences (red) and decoded samples (blue)")
@@ -566,6 +553,6 @@ print(errata.to_markdown(errata.for_tutorial("05")))
 # its KL and the model collapses, with or without annealing; with $s = 0.1$ it is used
 # under every schedule we tried, after the same 10-epoch plateau. Watch `active_units`
 # and the KL per dimension, not the loss alone, to tell the two apart. Reconstruction and
-# interpolation work; prior samples do not yet, because the codes fill only part of the
-# prior. **Next:** `tutorials/06_sequence_gan.py` trains a generator on the same sines
+# interpolation work; prior samples do not, because the codes fill only part of the
+# prior, and samples from a mixture fitted to the codes (the default) do. **Next:** `tutorials/06_sequence_gan.py` trains a generator on the same sines
 # without an encoder, and judges its samples with TimeGAN's scores.

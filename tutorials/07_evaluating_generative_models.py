@@ -48,16 +48,16 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default
 # `outputs/07_evaluating_generative_models` under the current folder.
 #
-# **Expected numbers**, measured on 2026-11-23 on 2 CPU cores (TensorFlow 2.21, Keras
-# 3.15.1) with `keras-vae-tutorials --only 07` (from the checkout:
-# `PYTHONPATH=<checkout> python -m keras_vae.run_tutorials --only 07 ...`; three runs gave
-# identical numbers). On the digits' test split, mean ± std over 3 seeds: the β = 1 VAE's
-# negative ELBO is **24.64 ± 0.03** nats per image and its IWAE NLL **24.32 ± 0.01** at
-# k = 1000. The β = 0.25 VAE reports the lower loss (**20.44** against 24.53) but has the
-# worse NLL (**24.95 ± 0.09**), and the validation split picks β = 1 before the test split
-# is read. On the sines, after 10 epochs, TimeGAN's discriminative score is **0.274 ±
-# 0.016** for `SequenceGAN` samples and **0.498 ± 0.001** for `LSTMVAE` samples, against
-# **0.014 ± 0.002** for a second draw of real sines. Details under "Results".
+# **Expected numbers**, measured on 2026-12-06 on 2 CPU cores (TensorFlow 2.21, Keras
+# 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob` (the README's main job). On the
+# digits' test split, mean ± std over 3 seeds: the β = 1 VAE's negative ELBO is
+# **24.65 ± 0.02** nats per image and its IWAE NLL **24.32 ± 0.01** at k = 1000. The
+# β = 0.25 VAE reports the lower loss (**20.45** against 24.54) but has the worse NLL
+# (**24.95 ± 0.09**), and the validation split picks β = 1 before the test split is read.
+# On the sines, after 10 epochs with the models' defaults, TimeGAN's discriminative score
+# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.225 ± 0.010** for `LSTMVAE`
+# samples, against **0.014 ± 0.002** for a second draw of real sines. Details under
+# "Results".
 
 # %% [markdown]
 # ## Setup
@@ -266,9 +266,8 @@ vae_history = lstm_vae.fit(
     callbacks=[KLAnnealing("linear", duration=max(1, SEQUENCE_EPOCHS // 2))],
 ).history
 keras.utils.set_random_seed(SEED)
-gan = SequenceGAN(SEQUENCE_LENGTH, NUM_FEATURES, noise_dim=NUM_FEATURES,
-                  hidden_dims=SEQUENCE_HIDDEN_DIMS, step_noise=False, seed=SEED)
-gan.compile(d_optimizer=adam(0.5), g_optimizer=adam(0.5))
+gan = SequenceGAN(SEQUENCE_LENGTH, NUM_FEATURES, hidden_dims=SEQUENCE_HIDDEN_DIMS, seed=SEED)
+gan.compile()  # the defaults: the recipe of benchmarks/sequence_gan.py
 gan_history = gan.fit(
     sines["train"], epochs=SEQUENCE_EPOCHS, batch_size=SEQUENCE_BATCH_SIZE,
     validation_data=(sines["val"],), verbose=VERBOSE,
@@ -502,7 +501,7 @@ axes = figure.subplots(1, 1 + len(BETAS))
 plotting.sample_grid(x_test[:NUM_SHOWN], ncols=6, title="Test images", ax=axes[0])
 for ax, beta in zip(axes[1:], BETAS):
     plotting.sample_grid(digit_models[beta, SEEDS[0]].sample(NUM_SHOWN, seed=SEED), ncols=6,
-                         title=f"β = {beta:g}: prior samples", ax=ax)
+                         title=f"β = {beta:g}: samples (fitted mixture)", ax=ax)
 plotting.save_figure(figure, OUTPUT_DIR / "samples.png")
 
 # %% [markdown]
@@ -563,8 +562,8 @@ for name, result in sequence_scores.items():
 #
 # | scored against the training set | discriminative (lower: better) | predictive (lower: better) | values out of range |
 # |---|---|---|---|
-# | `SequenceGAN` samples | 0.274 ± 0.016 | 0.123 ± 0.005 | 0% |
-# | `LSTMVAE` prior samples | 0.498 ± 0.001 | 0.114 ± 0.006 | 78.3% |
+# | `SequenceGAN` samples | 0.258 ± 0.079 | 0.113 ± 0.002 | 0% |
+# | `LSTMVAE` samples (default: fitted mixture) | 0.225 ± 0.010 | 0.095 ± 0.000 | 0% |
 # | second real draw (the floor) | **0.014 ± 0.002** | **0.094 ± 0.000** | 0% |
 #
 # The `LSTMVAE`'s test negative ELBO is −72.51 nats per sequence (`evaluate`: −72.03), its
@@ -575,19 +574,19 @@ for name, result in sequence_scores.items():
 # the score by 0.015. A predictor trained on real sines still errs by 0.094. A generator is
 # judged by its distance from these numbers; a score below the floor would be noise.
 #
-# **Both short runs are far from the floor, and the two scores rank them differently.** The
-# classifier tells the VAE's samples from real sines almost always (0.498: 99.8% accuracy)
-# and the GAN's 77% of the time. The figures below show why: the VAE's prior samples
-# wander far below the data's range $[0.5, 1]$ (78.3% of their values lie outside it; the
-# GAN's sigmoid output cannot leave it), and the GAN's start with a dip and several stay
-# flat. Yet the VAE's samples train the better predictor (0.114 against 0.123): out of
-# range or not, they keep more of what the predictor learns, how the last feature's next
-# step follows from the other features. Report both scores, each next to its floor.
+# **Both short runs are far from the floor.** The classifier tells the VAE's samples from
+# real sines 72% of the time (0.225) and the GAN's 76% (0.258, but its three classifiers
+# range from 0.172 to 0.364: after 10 epochs the GAN is still far from settled). The VAE's
+# samples, decoded from a mixture fitted to its training codes, stay in the data's range
+# $[0.5, 1]$, and they train the better predictor (0.095, near the floor, against 0.113).
+# An earlier version of this tutorial decoded prior draws $z \sim \mathcal{N}(0, I)$
+# instead: 78.3% of those values fell outside the range and the classifier told them from
+# real sines 99.8% of the time (0.498). Report both scores, each next to its floor.
 #
 # **Likelihood and sample quality are different questions.** By its NLL the `LSTMVAE`
 # explains held-out sines well, and its ELBO understates that by 20 nats per sequence (the
-# lesson of the digits, with a far looser encoder); yet no classifier mistakes its prior
-# samples for real ones. A likelihood rewards probability on the real data and barely
+# lesson of the digits, with a far looser encoder); yet its prior samples, the model's own
+# generative story, were told from real ones almost always (0.498, above). A likelihood rewards probability on the real data and barely
 # charges for probability elsewhere: a model that mixes the true distribution with 99% junk
 # loses only $\log 100 \approx 4.6$ nats per example. Theis, van den Oord & Bethge ("A
 # note on the evaluation of generative models", ICLR 2016) argue this in general: good by
@@ -603,10 +602,11 @@ for name, result in sequence_scores.items():
 # the GAN as good as real data.
 #
 # **These are short runs.** Tutorial 06 trains the same GAN for 30 epochs on 10000
-# sequences (its full run of 2026-11-23: 0.037 ± 0.019 and 0.094 ± 0.000), and
-# `benchmarks/sequence_gan.py` trains both models for 40 epochs and scores with 10 repeats
-# and the reference settings (GAN 0.029 ± 0.016, LSTMVAE samples 0.119 ± 0.041). Quote
-# those for the models' standing; this section shows the procedure.
+# sequences (its full run of 2026-12-06: 0.009 ± 0.010 and 0.093 ± 0.000), and
+# `benchmarks/sequence_gan.py` trains the GAN for 80 epochs and the LSTMVAE for 40 on 10000
+# sequences and scores with 10 repeats and the reference settings (GAN 0.008 ± 0.007,
+# LSTMVAE samples 0.037 ± 0.013). Quote those for the models' standing; this section shows
+# the procedure.
 
 # %% [markdown]
 # ### 6. Samples, PCA and t-SNE
