@@ -818,6 +818,16 @@ for threshold, kind in ((float("nan"), "non-finite number"), ("0.5", "string for
     case("evaluation.detection_report", kind, with_kwarg(evaluation.detection_report, "threshold", SCORES, [0, 0, 1, 1]), threshold,
          r"`threshold` must be a finite number", rf"Received: threshold={esc(repr(threshold))}")
 
+for target in ("mean_sequence_scores", "nearest_neighbour_scores"):
+    baseline = getattr(evaluation, target)
+    for kind, value, expected, received in bad_batches((6, 3), "x", sequence=True):
+        case(f"evaluation.{target}", kind, with_kwarg(baseline, "x", SEQS), value, expected, received)
+    for kind, value, expected, received in bad_batches((6, 3), "x_normal", shaped=False):
+        case(f"evaluation.{target}", kind, with_kwarg(baseline, "x_normal", x=SEQS), value, expected, received)
+for size, kind in ((0, "zero size"), (2.5, "non-integer size")):
+    case("evaluation.nearest_neighbour_scores", kind, with_kwarg(evaluation.nearest_neighbour_scores, "batch_size", SEQS, SEQS),
+         size, r"`batch_size` must be a positive integer", rf"Received: batch_size={size}")
+
 BAD_REAL = [
     ("wrong rank", SEQS.reshape(10, 18), r"`real` must be a batch of sequences of shape \(n, sequence_length, num_features\)",
      r"Received shape=\(10, 18\) \(rank 2\)"),

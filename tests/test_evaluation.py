@@ -116,6 +116,36 @@ def test_detection_report_correctness():
     assert nothing.roc_auc == report.roc_auc
 
 
+def test_mean_sequence_scores_correctness():
+    rng = np.random.default_rng(0)
+    x_normal = rng.normal(size=(50, 7, 2))
+    x = rng.normal(size=(9, 7, 2))
+    expected = np.square(x - x_normal.mean(axis=0)).mean(axis=(1, 2))
+    np.testing.assert_allclose(evaluation.mean_sequence_scores(x_normal, x), expected, rtol=1e-5)
+    # The mean normal sequence scores 0; a constant offset c scores c^2.
+    mean = x_normal.mean(axis=0, keepdims=True)
+    np.testing.assert_allclose(
+        evaluation.mean_sequence_scores(x_normal, np.r_[mean, mean + 0.5]), [0.0, 0.25], atol=1e-6
+    )
+
+
+def test_nearest_neighbour_scores_correctness():
+    rng = np.random.default_rng(1)
+    x_normal = rng.normal(size=(40, 6, 3))
+    x = np.r_[x_normal[:3], rng.normal(size=(20, 6, 3))]
+    brute = np.square(x[:, None] - x_normal[None]).mean(axis=(2, 3)).min(axis=1)
+    # Batches smaller than the queries give the same answer as one batch.
+    for batch_size in (1, 7, 256):
+        scores = evaluation.nearest_neighbour_scores(x_normal, x, batch_size=batch_size)
+        np.testing.assert_allclose(scores, brute, rtol=1e-4, atol=1e-6)
+    # A training sequence is its own nearest neighbour (rounding clipped at 0, not negative).
+    assert scores[:3].tolist() == pytest.approx([0.0] * 3, abs=1e-5) and scores.min() >= 0
+    # A far-away sequence scores higher than every near copy of a normal one.
+    near = x_normal[:5] + 0.01
+    far = x_normal[:1] + 3.0
+    assert evaluation.nearest_neighbour_scores(x_normal, np.r_[near, far]).argmax() == 5
+
+
 def test_discriminative_score_correctness(sequences):
     real, same, noise = sequences
     # A second draw from the same generator cannot be told apart: accuracy near chance ...
