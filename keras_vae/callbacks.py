@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from keras_vae import plotting
 from keras_vae.checks import (
     check_array,
+    check_bool,
     check_choice,
     check_non_negative_float,
     check_positive_int,
@@ -191,8 +192,7 @@ class LatentDiagnostics(keras.callbacks.Callback):
             raise ValueError(f"LatentDiagnostics needs at least 2 examples. Received shape={self.x.shape}")
         if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold < math.inf:
             raise ValueError(f"`threshold` must be a finite number > 0. Received: threshold={threshold!r}")
-        if not isinstance(per_dimension, bool):
-            raise ValueError(f"`per_dimension` must be True or False. Received: per_dimension={per_dimension!r}")  # noqa: TRY004
+        check_bool(per_dimension, "per_dimension")
         self.threshold = float(threshold)
         self.per_dimension = per_dimension
 

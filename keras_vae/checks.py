@@ -20,6 +20,13 @@ def format_shape(shape) -> str:
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
+def check_bool(value, name: str) -> bool:
+    """`value` must be True or False (not 0, 1 or a string)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
+    return value
+
+
 def check_positive_int(value, name: str) -> int:
     """Returns `value` as an `int` if it is a whole number > 0, else raises `ValueError`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:

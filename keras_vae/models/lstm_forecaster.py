@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_vae.checks import check_positive_int
+from keras_vae.checks import check_bool, check_positive_int
 from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import RecurrentModel, build_lstm_encoder
 
@@ -101,8 +101,7 @@ class LSTMForecaster(RecurrentModel):
         super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
         self.horizon = check_positive_int(horizon, "horizon")
         self.num_targets = self.num_features if num_targets is None else check_positive_int(num_targets, "num_targets")
-        if not isinstance(predict_change, bool):
-            raise ValueError(f"`predict_change` must be True or False. Received: predict_change={predict_change!r}")
+        check_bool(predict_change, "predict_change")
         self.predict_change = predict_change
         self.target_columns = self._check_target_columns(target_columns)
         self._loss_fn, self._metric_fns = None, {"mae": _absolute_error}

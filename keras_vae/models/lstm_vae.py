@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_vae.checks import check_array, check_positive_int
+from keras_vae.checks import check_array, check_bool, check_positive_int
 from keras_vae.layers import ObservationModel, StepDropout
 from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import (
@@ -117,8 +117,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
     ):
         super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
         self.latent_dim = check_positive_int(latent_dim, "latent_dim")
-        if not isinstance(autoregressive, bool):
-            raise ValueError(f"`autoregressive` must be True or False. Received: autoregressive={autoregressive!r}")
+        check_bool(autoregressive, "autoregressive")
         if (
             isinstance(step_dropout, bool)
             or not isinstance(step_dropout, numbers.Real)

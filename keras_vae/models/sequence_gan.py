@@ -10,6 +10,7 @@ from keras import ops
 from keras_vae import losses
 from keras_vae.checks import (
     check_array,
+    check_bool,
     check_non_negative_float,
     check_positive_int,
     check_sizes,
@@ -209,8 +210,7 @@ class SequenceGAN(RecurrentModel):
             raise ValueError(f"`discriminator_dims` must list at least one LSTM size. Received: {discriminator_dims!r}")
         self.num_classes = None if num_classes is None else check_positive_int(num_classes, "num_classes")
         self.moment_weight = check_non_negative_float(moment_weight, "moment_weight")
-        if not isinstance(step_noise, bool):
-            raise ValueError(f"`step_noise` must be True or False. Received: step_noise={step_noise!r}")  # noqa: TRY004
+        check_bool(step_noise, "step_noise")
         self.step_noise = step_noise
         # === Layers ===
         self.generator = _build_generator(
