@@ -1,5 +1,5 @@
-"""Small layers shared by the models: reparameterised sampling, observation models and a
-Gaussian-mixture sampler for codes."""
+"""Small layers shared by the models: reparameterised sampling, observation models, the
+mean-example offset of a decoder and a Gaussian-mixture sampler for codes."""
 
 from __future__ import annotations
 
@@ -259,6 +259,81 @@ class ObservationModel(keras.layers.Layer):
             "likelihood": self.likelihood,
             "observation_std": self.observation_std,
         }
+
+
+@keras.saving.register_keras_serializable(package="keras_vae")
+class MeanExample(keras.layers.Layer):
+    """Adds the mean training example to a decoder's raw outputs: the decoder learns the rest.
+
+    `outputs + offset`, where `adapt(x)` sets `offset` from the mean example `m` of `x`: `m`
+    itself for a Gaussian likelihood (the decoder outputs means) and `logit(m)` for a
+    Bernoulli one (the decoder outputs logits; `m` is clipped to [1e-4, 1 - 1e-4]). With a
+    decoder whose last layer starts at zero, the untrained autoencoder reconstructs every
+    example as the mean example, which is the mean-sequence anomaly baseline
+    (`evaluation.mean_sequence_scores`), and training starts from there instead of from
+    noise. On aligned data (one heartbeat, one day or one gesture per sequence) the mean
+    carries most of the signal, and a small network that learns only the differences does
+    much better in few steps (see `benchmarks/anomaly_detection.py`).
+
+    `offset` and the number of examples it was computed from (`count`, 0 until `adapt`) are
+    non-trainable weights, saved in a `.keras` file with the model; until `adapt` is called
+    the layer adds 0.
+
+    Args:
+        example_shape: the shape of one example, e.g. `(sequence_length, num_features)`.
+        likelihood: `"gaussian"` or `"bernoulli"`, as the decoder's `ObservationModel`.
+        **kwargs: base layer arguments.
+
+    Example:
+    >>> layer = MeanExample((3, 1))
+    >>> layer.adapt(np.array([[[0.0], [1.0], [2.0]], [[2.0], [3.0], [4.0]]]))
+    >>> keras.ops.convert_to_numpy(layer(np.zeros((1, 3, 1)))).ravel().tolist()
+    [1.0, 2.0, 3.0]
+    """
+
+    _CLIP = 1e-4  # Bernoulli means are clipped to [_CLIP, 1 - _CLIP] before the logit
+
+    def __init__(self, example_shape, likelihood: str = "gaussian", **kwargs):
+        super().__init__(**kwargs)
+        self.example_shape = tuple(check_positive_int(d, "example_shape") for d in example_shape)
+        self.likelihood = check_choice(likelihood, "likelihood", LIKELIHOODS)
+        self.offset = self.add_weight(
+            shape=self.example_shape, initializer="zeros", trainable=False, dtype="float32", name="offset"
+        )
+        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32", name="count")
+        self.built = True
+
+    @property
+    def is_adapted(self) -> bool:
+        return bool(ops.convert_to_numpy(self.count) > 0)
+
+    def adapt(self, x) -> None:
+        """Sets the offset from the mean of `x`: an array `(n, *example_shape)` or a
+        `tf.data.Dataset` of such batches (or of `(x, ...)` tuples), read once."""
+        batches = x if isinstance(x, tf.data.Dataset) else [x]
+        total, count = np.zeros(self.example_shape, dtype="float64"), 0
+        for batch in batches:
+            batch = batch[0] if isinstance(batch, (tuple, list)) else batch
+            batch = check_array(batch, "x", example_shape=self.example_shape, owner="MeanExample.adapt")
+            total += batch.astype("float64").sum(axis=0)
+            count += len(batch)
+        if count == 0:
+            raise ValueError("MeanExample.adapt needs at least one example. Received an empty Dataset")
+        mean = total / count
+        if self.likelihood == "bernoulli":
+            mean = np.clip(mean, self._CLIP, 1.0 - self._CLIP)
+            mean = np.log(mean) - np.log1p(-mean)
+        self.offset.assign(mean.astype("float32"))
+        self.count.assign(float(count))
+
+    def call(self, outputs):
+        return outputs + ops.cast(self.offset, outputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "example_shape": self.example_shape, "likelihood": self.likelihood}
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")

@@ -456,7 +456,7 @@ class GenerativeModel(keras.Model):
         _check_run_options(batch_size, epochs=epochs, validation_split=validation_split)
         x, y, sample_weight = self._check_inputs(x, y, sample_weight)
         validation_data = self._check_validation_data(validation_data)
-        self._prepare_fit(x)
+        self._prepare_fit(_training_part(x, validation_split))
         if shuffle is None:  # Keras shuffles only arrays and warns when asked for the rest
             shuffle = not isinstance(x, (tf.data.Dataset, keras.utils.PyDataset)) and not callable(
                 getattr(x, "__next__", None)
@@ -498,7 +498,9 @@ class GenerativeModel(keras.Model):
             del optimizer.finalize_variable_values
 
     def _prepare_fit(self, x):
-        """Called by `fit` with the checked inputs, before training (e.g. to fit a scaler)."""
+        """Called by `fit` before training with the checked inputs it will train on (arrays
+        without the `validation_split` part, or the Dataset or generator as given), e.g. to
+        fit a scaler."""
 
     def _finish_fit(self, x):
         """Called by `fit` after training with the inputs it trained on (arrays without the

@@ -567,6 +567,7 @@ CONSTRUCTORS = [
     (LSTMAutoencoder, {"sequence_length": 0}, "zero size", r"`sequence_length` must be a positive integer", r"Received: sequence_length=0"),
     (LSTMAutoencoder, {"hidden_dims": ()}, "empty feature axis", r"`hidden_dims` must list at least one LSTM size", r"Received: hidden_dims=\(\)"),
     (LSTMAutoencoder, {"likelihood": "Gaussian"}, "unknown option string", r"`likelihood` must be one of", r"Received: likelihood='Gaussian'"),
+    (LSTMAutoencoder, {"mean_sequence": 1}, "non-boolean flag", r"`mean_sequence` must be True or False", r"Received: mean_sequence=1"),
     (LSTMForecaster, {"horizon": 0}, "zero size", r"`horizon` must be a positive integer", r"Received: horizon=0"),
     (LSTMForecaster, {"num_targets": -1}, "negative size", r"`num_targets` must be a positive integer", r"Received: num_targets=-1"),
     (LSTMForecaster, {"num_features": 2.5}, "non-integer size", r"`num_features` must be a positive integer", r"Received: num_features=2\.5"),

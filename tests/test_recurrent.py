@@ -19,6 +19,7 @@ from keras_vae import (
     LSTMForecaster,
     SequenceGAN,
     callbacks,
+    evaluation,
     losses,
 )
 from keras_vae.layers import StepDropout
@@ -239,6 +240,73 @@ def test_lstm_autoencoder_anomaly_scores_are_mean_squared_errors():
     x = sequences(8)
     model = small(LSTMAutoencoder, latent_dim=2)
     np.testing.assert_allclose(model.anomaly_scores(x), ((model.reconstruct(x) - x) ** 2).mean(axis=(1, 2)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("likelihood", ["gaussian", "bernoulli"])
+def test_lstm_autoencoder_starts_from_the_mean_sequence(likelihood):
+    x = sequences(40)
+    model = small(LSTMAutoencoder, latent_dim=2, likelihood=likelihood)
+    assert not model.mean_example.is_adapted
+    model.adapt(x)
+    # The decoder's last layer starts at zero: every reconstruction is the mean sequence, so
+    # the untrained detector is exactly the mean-sequence baseline.
+    mean = np.clip(x.mean(axis=0), 1e-4, 1 - 1e-4) if likelihood == "bernoulli" else x.mean(axis=0)
+    np.testing.assert_allclose(model.reconstruct(x[:3]), np.broadcast_to(mean, (3, T, F)), atol=1e-5)
+    if likelihood == "gaussian":
+        np.testing.assert_allclose(model.anomaly_scores(x), evaluation.mean_sequence_scores(x, x), rtol=1e-4)
+
+
+def test_lstm_autoencoder_fit_sets_the_mean_sequence_once(tmp_path):
+    x = sequences(40)
+    shifted = x + 5.0
+    model = small(LSTMAutoencoder, latent_dim=2)
+    model.compile()
+    model.fit(x, epochs=1, batch_size=16, validation_split=0.25, verbose=0)
+    # From the training part only: the validation quarter is not in the mean.
+    np.testing.assert_allclose(model.mean_example.offset.numpy(), x[:30].mean(axis=0), atol=1e-6)
+    assert float(model.mean_example.count) == 30
+    # Resumed training keeps the mean it started from, also after a save and load.
+    model.fit(shifted, epochs=1, batch_size=16, verbose=0)
+    np.testing.assert_allclose(model.mean_example.offset.numpy(), x[:30].mean(axis=0), atol=1e-6)
+    path = tmp_path / "ae.keras"
+    model.save(path)
+    restored = keras.saving.load_model(path)
+    assert restored.mean_sequence and restored.mean_example.is_adapted
+    np.testing.assert_allclose(restored.reconstruct(x), model.reconstruct(x), atol=1e-6)
+    restored.fit(shifted, epochs=1, batch_size=16, verbose=0)
+    np.testing.assert_allclose(restored.mean_example.offset.numpy(), x[:30].mean(axis=0), atol=1e-6)
+
+
+def test_lstm_autoencoder_mean_sequence_from_a_dataset_or_by_hand():
+    x = sequences(40)
+    model = small(LSTMAutoencoder, latent_dim=2)
+    model.compile()
+    model.fit(tf.data.Dataset.from_tensor_slices(x).batch(16), epochs=1, verbose=0)
+    np.testing.assert_allclose(model.mean_example.offset.numpy(), x.mean(axis=0), atol=1e-6)
+    # A generator cannot be read twice: fit asks for adapt() first, and works after it.
+    model = small(LSTMAutoencoder, latent_dim=2)
+    model.compile()
+
+    def batches():
+        while True:
+            yield x[:16], x[:16]
+
+    with pytest.raises(ValueError, match=r"call model.adapt\(x_train\) before fit\(\) on a generator.*Received: x of type generator"):
+        model.fit(batches(), steps_per_epoch=2, epochs=1, verbose=0)
+    assert not model.mean_example.is_adapted
+    model.adapt(x)
+    model.fit(batches(), steps_per_epoch=2, epochs=1, verbose=0)
+    np.testing.assert_allclose(model.mean_example.offset.numpy(), x.mean(axis=0), atol=1e-6)
+
+
+def test_lstm_autoencoder_without_the_mean_sequence():
+    model = small(LSTMAutoencoder, latent_dim=2, mean_sequence=False)
+    assert not hasattr(model, "mean_example") and model.get_config()["mean_sequence"] is False
+    assert model.decoder is model._decoder.model
+    with pytest.raises(ValueError, match=r"does not use.*Received: a model built with mean_sequence=False"):
+        model.adapt(sequences(4))
+    model.compile()
+    model.fit(sequences(8), epochs=1, verbose=0)  # nothing to adapt
 
 
 def test_recurrent_models_learn():

@@ -39,10 +39,10 @@ def lstm(units: int, name: str, seed: int | None, index: int, **kwargs):
     )
 
 
-def dense(units: int, name: str, seed: int | None, index: int, **kwargs):
-    return keras.layers.Dense(
-        units, kernel_initializer=seeded(keras.initializers.GlorotUniform, seed, index), name=name, **kwargs
-    )
+def dense(units: int, name: str, seed: int | None, index: int, zeros: bool = False, **kwargs):
+    """A Dense layer with a seeded Glorot-uniform kernel, or an all-zero one (`zeros=True`)."""
+    initializer = "zeros" if zeros else seeded(keras.initializers.GlorotUniform, seed, index)
+    return keras.layers.Dense(units, kernel_initializer=initializer, name=name, **kwargs)
 
 
 def build_lstm_encoder(
@@ -78,7 +78,10 @@ class SequenceDecoder:
     their layers, so they share their weights.
     """
 
-    def __init__(self, latent_dim, sequence_length, num_features, hidden_dims, seed, autoregressive, offset=100):
+    def __init__(
+        self, latent_dim, sequence_length, num_features, hidden_dims, seed, autoregressive, offset=100,
+        zero_outputs=False,
+    ):
         self.sequence_length = sequence_length
         self.num_features = num_features
         self.hidden_dims = hidden_dims
@@ -92,7 +95,10 @@ class SequenceDecoder:
             lstm(units, f"decoder_lstm_{i}", seed, offset + n + i, return_sequences=True, return_state=True)
             for i, units in enumerate(hidden_dims)
         ]
-        self.output_layer = dense(num_features, "decoder_outputs", seed, offset + 2 * n, dtype="float32")
+        # `zero_outputs`: the decoder starts by outputting 0 (e.g. the difference from a mean).
+        self.output_layer = dense(
+            num_features, "decoder_outputs", seed, offset + 2 * n, zeros=zero_outputs, dtype="float32"
+        )
 
         z = keras.Input(shape=(latent_dim,), name="z")
         states = self._states_from_code(z)
