@@ -97,3 +97,40 @@ def test_sampling_state_is_saved(tmp_path):
     np.testing.assert_array_equal(
         np.asarray(model([zeros, zeros])), np.asarray(restored([zeros, zeros]))
     )
+
+
+def test_mean_example_adapt_correctness():
+    import tensorflow as tf
+
+    from keras_vae.layers import MeanExample
+
+    x = np.random.default_rng(0).uniform(size=(50, 4, 2)).astype("float32")
+    layer = MeanExample((4, 2))
+    assert not layer.is_adapted
+    np.testing.assert_array_equal(layer(np.ones((1, 4, 2))), np.ones((1, 4, 2)))  # adds 0 until adapted
+    # A Dataset of (x, y) batches, read once, gives the mean of the array.
+    layer.adapt(tf.data.Dataset.from_tensor_slices((x, x)).batch(7))
+    np.testing.assert_allclose(layer.offset.numpy(), x.mean(axis=0), atol=1e-6)
+    assert float(layer.count) == 50
+    np.testing.assert_allclose(layer(np.zeros((3, 4, 2))), np.broadcast_to(x.mean(axis=0), (3, 4, 2)), atol=1e-6)
+    # Bernoulli: the logit of the (clipped) mean, so sigmoid(0 + offset) is the mean.
+    binary = MeanExample((2,), likelihood="bernoulli")
+    binary.adapt(np.array([[0.0, 0.2], [0.0, 0.6]]))
+    np.testing.assert_allclose(keras.ops.sigmoid(binary.offset).numpy(), [1e-4, 0.4], rtol=1e-4)
+    restored = MeanExample.from_config(binary.get_config())
+    assert restored.example_shape == (2,) and restored.likelihood == "bernoulli"
+
+
+def test_mean_example_errors():
+    import tensorflow as tf
+
+    from keras_vae.layers import MeanExample
+
+    layer = MeanExample((3,))
+    with pytest.raises(ValueError, match=r"`x` must have shape \(batch, 3\)\. Received shape=\(2, 4\)"):
+        layer.adapt(np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"at least one example\. Received an empty Dataset"):
+        layer.adapt(tf.data.Dataset.from_tensor_slices(np.zeros((0, 3))).batch(2))
+    with pytest.raises(ValueError, match=r"`likelihood` must be one of"):
+        MeanExample((3,), likelihood="poisson")
+    assert not layer.is_adapted
