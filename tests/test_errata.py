@@ -227,11 +227,46 @@ def test_sections_are_verbatim_headings_of_the_articles():
         assert e.section in headings, (e.id, e.section)
 
 
-def test_docs_errata_md_is_generated_from_the_module():
-    page = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
-    assert page == errata.to_markdown(errata.ERRATA), (
-        "docs/errata.md is stale: run `python -m keras_vae.errata > docs/errata.md`"
+@pytest.mark.parametrize(
+    "name, language", [("errata.md", "en"), ("errata.zh-CN.md", "zh-CN")], ids=["en", "zh-CN"]
+)
+def test_docs_errata_pages_are_generated_from_the_data(name, language):
+    page = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    command = "python -m keras_vae.errata" + ("" if language == "en" else f" --language {language}")
+    assert page == errata.to_markdown(errata.ERRATA, language), (
+        f"docs/{name} is stale: run `{command} > docs/{name}`"
     )
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # CJK letters or punctuation
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?:e-?\d+)?")  # CJK letters count as \w
+_CODE = re.compile(r"`[^`]+`")
+
+
+def test_every_erratum_has_both_languages():
+    for e in errata.ERRATA:
+        assert e.zh is not None, f"{e.id} has no [erratum.zh] table"
+        for field in errata.FIELDS:
+            english, chinese = getattr(e, field), getattr(e.zh, field)
+            # Chinese, unless the field is only a verbatim TensorFlow message.
+            assert _CJK.search(chinese) or chinese == english, (e.id, field, "not Chinese")
+            # The translation keeps every number and every code span of the English.
+            assert sorted(_NUMBER.findall(english)) == sorted(_NUMBER.findall(chinese)), (e.id, field)
+            assert sorted(_CODE.findall(english)) == sorted(_CODE.findall(chinese)), (e.id, field)
+        assert e.text("zh-CN") is e.zh and e.text("en").defect == e.defect
+    with pytest.raises(ValueError, match="language must be one of"):
+        errata.ERRATA[0].text("fr")
+    with pytest.raises(ValueError, match="language must be one of"):
+        errata.to_markdown(errata.ERRATA, "fr")
+
+
+def test_show_prints_entries_below_the_tutorials_headings(capsys):
+    entries = errata.for_tutorial("01")
+    errata.show(entries)
+    printed = capsys.readouterr().out
+    assert all(e.id in printed for e in entries)
+    assert printed.startswith("### `") and "\n#### §" in printed and "\n##### `" in printed
+    assert "# Errata of the blog articles" not in printed  # no page header inside a tutorial
 
 
 # =========================================================================== article 000

@@ -1,0 +1,5 @@
+import sys
+
+from keras_vae.errata import main
+
+sys.exit(main())
