@@ -1,5 +1,8 @@
 """One test per entry of `keras_vae.errata.ERRATA`, plus consistency tests.
 
+An entry's test lives here or in the per-article file `tests/test_errata_<NNN>.py`; the
+consistency tests read both.
+
 Each defect test reproduces the defect with a minimal construction of our own (never the
 articles' code) and asserts what TensorFlow 2.21 / Keras 3 does: the exception class and a
 message fragment for crashes, the wrong behaviour numerically for silent defects, the
@@ -183,8 +186,12 @@ def _grad_of_log_var_head(vae, x, term):
 
 
 def _test_functions_in_this_module():
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    return [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+    """Test functions of this file and of the per-article files `test_errata_<NNN>.py`."""
+    names = []
+    for path in [Path(__file__), *sorted(Path(__file__).parent.glob("test_errata_[0-9][0-9][0-9].py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names += [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+    return names
 
 
 def test_every_erratum_has_exactly_one_test_and_ids_are_unique():
