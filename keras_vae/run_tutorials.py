@@ -1,12 +1,21 @@
 """Runs the numbered tutorials and collects their results: the `keras-vae-tutorials` command.
 
-Each tutorial (`tutorials/NN_title.py`) runs as a script in its own Python process, with
-`MPLBACKEND=Agg` (no display needed), `KERAS_VAE_OUTPUT=<output>/<NN_title>` (where it writes
-its figures and `summary.json`) and `KERAS_VAE_FAST=1` under `--fast`. Its output (stdout and
-stderr) is streamed to the console and to `<output>/<NN_title>/log.txt`. When all have run,
-the tutorials' `summary.json` files are merged into `<output>/summary.json`, with each
-tutorial's status and run time, and a table of the test-set numbers is written to
-`<output>/summary.md`. The exit code is 1 if any tutorial failed, else 0.
+Each tutorial (`tutorials/NN_title.py`) runs in its own process, with `MPLBACKEND=Agg` (no
+display needed), `KERAS_VAE_OUTPUT=<output>/<NN_title>` (where it writes its figures and
+`summary.json`) and `KERAS_VAE_FAST=1` under `--fast`:
+
+- by default as a notebook in a fresh Jupyter kernel (`keras_vae.notebooks`), which also
+  writes `<NN_title>.ipynb` (executed) and `<NN_title>.md` with `<NN_title>_files/` (a
+  Markdown page with the prose, code, output and figures) into the same folder; `--pages
+  DIR` copies each page and its figures into DIR (the repository keeps a full run's pages in
+  `docs/tutorials/`);
+- with `--no-render`, or when the rendering tools (the `tutorials` extra: jupytext,
+  nbclient, ipykernel, nbconvert) are not installed, as a plain script.
+
+Its output is streamed to the console and to `<output>/<NN_title>/log.txt`. When all have
+run, the tutorials' `summary.json` files are merged into `<output>/summary.json`, with each
+tutorial's status and run time, and `<output>/summary.md` shows one small table per
+tutorial with the numbers it reports. The exit code is 1 if any tutorial failed, else 0.
 
 The tutorials are looked up next to the package in a source checkout (`tutorials/`), else
 in the installed package data (`keras_vae.tutorials`, which `pip install` fills from the
@@ -17,6 +26,7 @@ Example:
 ```
 keras-vae-tutorials --fast                       # every tutorial, smoke-test size
 keras-vae-tutorials --only 02 --output results   # one tutorial, full size
+keras-vae-tutorials --output out --pages docs/tutorials   # what docs/tutorials comes from
 python -m keras_vae.run_tutorials --list
 ```
 """
@@ -117,18 +127,70 @@ def _child_environment(output: Path, fast: bool) -> dict:
     return env
 
 
-def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: float | None) -> dict:
-    """Runs one tutorial in a subprocess, teeing its output to `output/log.txt`.
+def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: float | None,
+                 render: bool = False, command: str = "keras-vae-tutorials") -> dict:
+    """Runs one tutorial, teeing its output to `output/log.txt`.
+
+    As a script in a subprocess, or with `render=True` as a notebook in a fresh kernel
+    (`keras_vae.notebooks`), which also writes `<stem>.ipynb`, `<stem>.md` and
+    `<stem>_files/` into `output`; the page's header names `command`. `timeout` bounds the
+    whole script, or each cell of a notebook.
 
     Returns:
         A dict with `status` (`"ok"` or `"failed"`), `returncode`, `seconds`, `log`,
-        `figures` (PNG files written during this run) and, on failure, `error`.
+        `figures` (PNG files written during this run), with `render=True` `page` (the
+        Markdown page's path, relative to `output.parent`) and, on failure, `error`.
     """
     output.mkdir(parents=True, exist_ok=True)
     (output / "summary.json").unlink(missing_ok=True)  # never report a stale result
     log_path = output / "log.txt"
     started = time.time()
-    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
+    with open(log_path, "w", encoding="utf-8") as log:
+
+        def write(text):
+            log.write(text)
+            log.flush()
+            if echo:
+                sys.stdout.write("".join("    " + line for line in text.splitlines(keepends=True)))
+                sys.stdout.flush()
+
+        if render:
+            from keras_vae import notebooks
+
+            notebook, error = notebooks.execute(
+                path, output, _child_environment(output, fast), timeout, write, log
+            )
+            returncode = 1 if error else 0
+        else:
+            returncode, error = _run_script(path, output, fast, timeout, write)
+    seconds = time.time() - started
+    result = {
+        "status": "ok",
+        "returncode": returncode,
+        "seconds": round(seconds, 2),
+        "log": str(log_path.relative_to(output.parent)),
+        "figures": sorted(
+            p.name for p in output.glob("*.png") if p.stat().st_mtime >= started - 1
+        ),
+    }
+    if error is None:
+        error = _read_summary(output, result)
+    if render:
+        header = notebooks.page_header(
+            path, f"../../tutorials/{path.name}", command,
+            datetime.date.today().isoformat(), fast, seconds, _versions(),
+        )
+        page = notebooks.write_outputs(notebook, path, output, header)
+        result["page"] = str(page.relative_to(output.parent))
+    if error:
+        result["status"] = "failed"
+        result["error"] = error
+    return result
+
+
+def _run_script(path: Path, output: Path, fast: bool, timeout: float | None, write):
+    """Runs `path` as a script in a subprocess; returns `(returncode, error or None)`."""
+    with subprocess.Popen(
         [sys.executable, str(path)], cwd=output, env=_child_environment(output, fast),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
         errors="replace", bufsize=1,
@@ -136,11 +198,7 @@ def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: floa
 
         def pump():
             for line in process.stdout:
-                log.write(line)
-                log.flush()
-                if echo:
-                    sys.stdout.write("    " + line)
-                    sys.stdout.flush()
+                write(line)
 
         reader = threading.Thread(target=pump, daemon=True)
         reader.start()
@@ -157,38 +215,27 @@ def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: floa
             raise
         finally:
             reader.join()
-    seconds = time.time() - started
-    result = {
-        "status": "ok",
-        "returncode": process.returncode,
-        "seconds": round(seconds, 2),
-        "log": str(log_path.relative_to(output.parent)),
-        "figures": sorted(
-            p.name for p in output.glob("*.png") if p.stat().st_mtime >= started - 1
-        ),
-    }
-    error = None
     if timed_out:
-        error = f"timed out after {timeout:g} s"
-    elif process.returncode != 0:
-        error = f"exit code {process.returncode}"
-    else:
-        try:
-            summary = json.loads((output / "summary.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            error = "exited normally but wrote no summary.json"
-        except json.JSONDecodeError as decode_error:
-            error = f"summary.json is not valid JSON: {decode_error}"
-        else:
-            summary["script_seconds"] = summary.pop("seconds", None)
-            result.update({k: v for k, v in summary.items() if k not in result})
-            bad = _non_finite(summary.get("models", {}))
-            if bad:
-                error = "non-finite numbers in summary.json: " + ", ".join(bad)
-    if error:
-        result["status"] = "failed"
-        result["error"] = error
-    return result
+        return process.returncode, f"timed out after {timeout:g} s"
+    if process.returncode != 0:
+        return process.returncode, f"exit code {process.returncode}"
+    return process.returncode, None
+
+
+def _read_summary(output: Path, result: dict) -> str | None:
+    """Merges the tutorial's `summary.json` into `result`; returns an error or None."""
+    try:
+        summary = json.loads((output / "summary.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "exited normally but wrote no summary.json"
+    except json.JSONDecodeError as decode_error:
+        return f"summary.json is not valid JSON: {decode_error}"
+    summary["script_seconds"] = summary.pop("seconds", None)
+    result.update({k: v for k, v in summary.items() if k not in result})
+    bad = _non_finite(summary.get("models", {}))
+    if bad:
+        return "non-finite numbers in summary.json: " + ", ".join(bad)
+    return None
 
 
 def _non_finite(models: dict) -> list[str]:
@@ -210,15 +257,37 @@ def _format_number(value) -> str:
     return f"{value:.4g}"
 
 
+def _tutorial_table(models: dict) -> list[str]:
+    """One table of a tutorial's numbers: a row per number, a column per model.
+
+    Test-set terms come first (`test loss`, ...), then the tutorial's extra numbers; an
+    extra `x` with a companion `x_std` is shown once, as `mean ± std`.
+    """
+    rows = []
+    for part in ("test", "extra"):
+        for model in models.values():
+            rows += [(part, k) for k in model.get(part, {}) if (part, k) not in rows]
+    first = [r for r in (("test", k) for k in ("loss", "reconstruction_loss", "kl_loss")) if r in rows]
+    rows = first + [r for r in rows if r not in first]
+    rows = [r for r in rows if not (r[1].endswith("_std") and (r[0], r[1][:-4]) in rows)]
+
+    def cell(model, part, key):
+        values = model.get(part, {})
+        if key not in values:
+            return "-"
+        std = values.get(key + "_std")
+        return _format_number(values[key]) + (f" ± {_format_number(std)}" if std is not None else "")
+
+    lines = ["| | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)]
+    for part, key in rows:
+        label = f"test {key}" if part == "test" else key
+        lines.append(f"| {label} | " + " | ".join(cell(m, part, key) for m in models.values()) + " |")
+    return lines
+
+
 def summary_markdown(summary: dict) -> str:
-    """The readable table of `summary.md`: one row per model, test-set numbers."""
+    """The readable `summary.md`: one small table per tutorial with the numbers it is about."""
     tutorials = summary["tutorials"]
-    terms = []
-    for entry in tutorials.values():
-        for model in entry.get("models", {}).values():
-            terms += [k for k in model.get("test", {}) if k not in terms]
-    first = [k for k in ("loss", "reconstruction_loss", "kl_loss") if k in terms]
-    terms = first + [k for k in terms if k not in first]
     size = (
         "fast mode (`KERAS_VAE_FAST=1`), numbers are smoke-test values only"
         if summary["fast"] else "full size"
@@ -232,29 +301,21 @@ def summary_markdown(summary: dict) -> str:
         "",
         "Test-set loss terms of the (V)AEs are nats per example (image or sequence): sums "
         "over data (or latent) dimensions, means over the test examples. The forecaster's "
-        "loss and mae are per scaled value; the GAN's loss is its d_loss (see tutorial 06).",
-        "",
-        "| Tutorial | Status | Model | " + " | ".join(f"test {t}" for t in terms)
-        + " | Extra | Time (s) | Figures |",
-        "|" + "---|" * (len(terms) + 6),
+        "loss and mae are per scaled value; the GAN's loss is its d_loss (see tutorial 06). "
+        "Below them, the other numbers each tutorial reports (its `extra` results).",
     ]
     for stem, entry in tutorials.items():
         status = "OK" if entry["status"] == "ok" else f"FAILED ({entry.get('error', '')})"
-        figures = ", ".join(entry.get("figures", [])) or "-"
-        models = entry.get("models") or {"-": {}}
-        for index, (name, model) in enumerate(models.items()):
-            test = model.get("test", {})
-            extra = ", ".join(f"{k}={_format_number(v)}" for k, v in model.get("extra", {}).items())
-            cells = [
-                stem if index == 0 else "",
-                status if index == 0 else "",
-                name,
-                *[_format_number(test[t]) if t in test else "-" for t in terms],
-                extra or "-",
-                f"{entry['seconds']:.1f}" if index == 0 else "",
-                figures if index == 0 else "",
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
+        lines += ["", f"## {stem}: {status}, {entry['seconds']:.0f} s", ""]
+        if entry.get("page"):
+            lines.append(f"Page: [{Path(entry['page']).name}]({entry['page']}). ")
+        lines.append(
+            f"Log: [{Path(entry['log']).name}]({entry['log']}). Figures: "
+            + (", ".join(f"[{f}]({stem}/{f})" for f in entry.get("figures", [])) or "none")
+            + "."
+        )
+        if entry.get("models"):
+            lines += [""] + _tutorial_table(entry["models"])
     failed = [stem for stem, e in tutorials.items() if e["status"] != "ok"]
     if failed:
         lines += ["", "Failed: " + ", ".join(f"{s} (see `{tutorials[s]['log']}`)" for s in failed)]
@@ -262,12 +323,29 @@ def summary_markdown(summary: dict) -> str:
 
 
 def _versions() -> str:
+    from importlib import metadata
+
     versions = [f"Python {sys.version.split()[0]}", f"keras_vae {keras_vae.__version__}"]
     for name in ("tensorflow", "keras"):
-        module = sys.modules.get(name)
-        if module is not None:
-            versions.append(f"{name} {getattr(module, '__version__', '?')}")
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
     return ", ".join(versions)
+
+
+def _copy_page(page: Path, pages: Path) -> None:
+    """Copies a rendered page and its figure folder into `pages`, replacing older copies."""
+    import shutil
+
+    pages.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(page, pages / page.name)
+    figures = page.with_name(page.stem + "_files")
+    target = pages / figures.name
+    if target.exists():
+        shutil.rmtree(target)
+    if figures.is_dir():
+        shutil.copytree(figures, target)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +366,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="run only these tutorials, by number (01 02) or name prefix",
     )
     parser.add_argument("--list", action="store_true", help="list the tutorials and exit")
+    parser.add_argument(
+        "--no-render", action="store_true",
+        help="run the tutorials as plain scripts: no executed notebooks or Markdown pages "
+        "(the default when jupytext, nbclient, ipykernel or nbconvert is missing)",
+    )
+    parser.add_argument(
+        "--pages", metavar="DIR",
+        help="also copy each rendered Markdown page and its figures into DIR "
+        "(the repository keeps a full run's pages in docs/tutorials)",
+    )
     parser.add_argument(
         "--quiet", action="store_true",
         help="do not echo the tutorials' output (it still goes to each log.txt)",
@@ -317,16 +405,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = "keras-vae-tutorials " + " ".join(
             sys.argv[1:] if argv is None else list(argv)
         )
-        print(f"Running {len(tutorials)} tutorial(s){' in fast mode' if args.fast else ''}; "
-              f"output in {output}", flush=True)
+        render = not args.no_render
+        if render:
+            from keras_vae import notebooks
+
+            missing = notebooks.missing_tools()
+            if missing:
+                render = False
+                print(f"Not rendering notebooks or pages: {', '.join(missing)} not installed "
+                      '(pip install "keras-vae[tutorials]"). Running the tutorials as scripts.',
+                      flush=True)
+            if args.pages and not render:
+                parser.error("--pages needs the rendering tools: " + ", ".join(missing))
+        elif args.pages:
+            parser.error("--pages needs rendered pages: drop --no-render")
+        print(f"Running {len(tutorials)} tutorial(s){' in fast mode' if args.fast else ''}"
+              f"{' as notebooks' if render else ''}; output in {output}", flush=True)
         start = time.time()
         results = {}
         for index, path in enumerate(tutorials, start=1):
             prefix = f"[{index}/{len(tutorials)}] {path.stem}"
             print(f"{prefix}: running (elapsed {time.time() - start:.0f} s)", flush=True)
             result = run_tutorial(
-                path, output / path.stem, args.fast, echo=not args.quiet, timeout=args.timeout
+                path, output / path.stem, args.fast, echo=not args.quiet, timeout=args.timeout,
+                render=render, command=command,
             )
+            if args.pages and "page" in result:
+                _copy_page(output / result["page"], Path(args.pages))
             results[path.stem] = result
             if result["status"] == "ok":
                 print(f"{prefix}: OK in {result['seconds']:.1f} s "

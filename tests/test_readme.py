@@ -34,6 +34,16 @@ def test_readme_quick_start_is_exactly_two_commands_and_ci_runs_the_second():
     assert commands[1] in ci.splitlines()
 
 
+def test_readme_chinese_section_gives_the_same_two_commands():
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    chinese = README.split("## 中文说明", 1)[1].split("\n## ", 1)[0]
+    def commands(text):
+        return re.findall(r"```bash\n(.*?)\n```", text, flags=re.S)
+    assert commands(chinese) == commands(quick_start)
+    for link in ("docs/errata.zh-CN.md",):
+        assert link in chinese and (ROOT / link).exists(), link
+
+
 def test_readme_model_fit_example_runs(tmp_path):
     block = README.split("## Train a VAE with `model.fit`", 1)[1]
     code = re.search(r"```python\n(.*?)\n```", block, flags=re.S).group(1)

@@ -2,8 +2,8 @@
 
 Each tutorial runs once, in fast mode (`KERAS_VAE_FAST=1`), as a plain script in a fresh
 process with `MPLBACKEND=Agg`, from a temporary working folder (not the checkout), exactly
-as a reader would run it. The runner is tested once on tutorial 01 and once on a tutorial
-that fails. The format tests read the files as jupytext notebooks.
+as a reader would run it. The runner is tested once on tutorial 01 (rendered as a notebook and
+a page, as the main job does) and on tutorials that fail, as notebooks and as scripts. The format tests read the files as jupytext notebooks.
 """
 
 import json
@@ -156,8 +156,10 @@ def test_tutorial_format(path):
 
 
 def test_runner_runs_one_tutorial(tmp_path, capsys):
-    output = tmp_path / "out"
-    code = run_tutorials.main(["--fast", "--quiet", "--output", str(output), "--only", "01"])
+    output, pages = tmp_path / "out", tmp_path / "pages"
+    code = run_tutorials.main(
+        ["--fast", "--quiet", "--output", str(output), "--only", "01", "--pages", str(pages)]
+    )
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "[1/1] 01_dense_autoencoder: OK" in printed
@@ -170,11 +172,22 @@ def test_runner_runs_one_tutorial(tmp_path, capsys):
     _check_summary(entry, "01_dense_autoencoder")
     assert (output / "01_dense_autoencoder" / "log.txt").read_text().strip()
     table = (output / "summary.md").read_text()
-    assert "| 01_dense_autoencoder | OK | DenseAutoencoder |" in table
-    assert "test reconstruction_loss" in table
+    assert "## 01_dense_autoencoder: OK" in table and "| | DenseAutoencoder |" in table
+    loss = _format(entry["models"]["DenseAutoencoder"]["test"]["loss"])
+    assert f"| test loss | {loss} |" in table and "| test reconstruction_loss |" in table
+    # Rendered by default: the executed notebook and its page, copied to --pages.
+    folder = output / "01_dense_autoencoder"
+    assert entry["page"] == "01_dense_autoencoder/01_dense_autoencoder.md"
+    assert (folder / "01_dense_autoencoder.ipynb").is_file()
+    page = (pages / "01_dense_autoencoder.md").read_text()
+    assert page == (folder / "01_dense_autoencoder.md").read_text()
+    assert "fast mode" in page and "--pages" in page
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page)
+    assert images and all((pages / image).is_file() for image in images)
 
 
-def test_runner_reports_a_failing_tutorial(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("options", [[], ["--no-render"]], ids=["notebook", "script"])
+def test_runner_reports_a_failing_tutorial(tmp_path, monkeypatch, capsys, options):
     folder = tmp_path / "tutorials"
     folder.mkdir()
     (folder / "01_broken.py").write_text("print('starting')\nraise RuntimeError('boom')\n")
@@ -185,7 +198,7 @@ def test_runner_reports_a_failing_tutorial(tmp_path, monkeypatch, capsys):
         lambda stack: run_tutorials._numbered(folder.iterdir()),
     )
     output = tmp_path / "out"
-    code = run_tutorials.main(["--quiet", "--output", str(output)])
+    code = run_tutorials.main(["--quiet", "--output", str(output), *options])
     printed = capsys.readouterr().out
     assert code == 1
     summary = json.loads((output / "summary.json").read_text())
@@ -199,6 +212,22 @@ def test_runner_reports_a_failing_tutorial(tmp_path, monkeypatch, capsys):
     assert "FAILED" in (output / "summary.md").read_text()
 
 
+def _format(value):
+    return f"{value:.4g}"
+
+
+def test_runner_tables_merge_standard_deviations():
+    models = {
+        "A": {"test": {"loss": 1.5}, "extra": {"nll": 2.0, "nll_std": 0.25, "seeds": 3}},
+        "B": {"test": {"loss": 2.5, "mae": 0.5}, "extra": {}},
+    }
+    lines = run_tutorials._tutorial_table(models)
+    assert lines[0] == "| | A | B |"
+    assert lines[2:] == [
+        "| test loss | 1.5 | 2.5 |", "| test mae | - | 0.5 |", "| nll | 2 ± 0.25 | - |", "| seeds | 3 | - |",
+    ]
+
+
 def test_runner_only_selects_by_number_or_name():
     paths = [Path("01_dense_autoencoder.py"), Path("02_dense_vae.py")]
     assert run_tutorials.select(paths, ["2"]) == paths[1:]
@@ -208,3 +237,5 @@ def test_runner_only_selects_by_number_or_name():
         run_tutorials.select(paths, ["07"])
     with pytest.raises(SystemExit):
         run_tutorials.main(["--only", "99"])
+    with pytest.raises(SystemExit):  # pages come only from rendered notebooks
+        run_tutorials.main(["--only", "01", "--no-render", "--pages", "pages"])

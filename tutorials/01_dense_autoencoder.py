@@ -176,6 +176,8 @@ print({key: round(value, 3) for key, value in test.items()}, f"MSE per pixel {te
 plotting.training_curves(
     history.history, title="DenseAutoencoder", path=OUTPUT_DIR / "training_curves.png"
 )
+
+# %%
 plotting.reconstruction_grid(x_test, reconstructions, path=OUTPUT_DIR / "reconstructions.png")
 
 # %% [markdown]
@@ -269,7 +271,7 @@ print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['second
 # TensorFlow really raises (or the silent wrong result), why, and the fix used above.
 
 # %%
-print(errata.to_markdown(errata.for_tutorial("01")))
+errata.show(errata.for_tutorial("01"))
 
 # %% [markdown]
 # In short: the article's autoencoder snippet cannot run as printed. `x_train` is never

@@ -394,6 +394,7 @@ ax.grid(alpha=0.3)
 ax.legend()
 plotting.save_figure(figure, OUTPUT_DIR / "lead_time_mae.png")
 
+# %%
 shown = np.linspace(0, len(multi_truth) - 1, 6).round().astype(int)
 plotting.forecast_grid(
     multi.inverse_transform_targets(multi.x_test[shown]), multi_truth[shown],
@@ -421,7 +422,7 @@ print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['second
 # error TensorFlow really raises (or the silent wrong result), why, and the fix used above.
 
 # %%
-print(errata.to_markdown(errata.for_tutorial("03")))
+errata.show(errata.for_tutorial("03"))
 
 # %% [markdown]
 # In short, the article's RNN snippet neither runs nor, once repaired, forecasts:

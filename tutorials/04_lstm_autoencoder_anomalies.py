@@ -371,7 +371,7 @@ print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['second
 # reconstruction: the defect, what TensorFlow really does, why, and the fix used above.
 
 # %%
-print(errata.to_markdown(errata.for_tutorial("04")))
+errata.show(errata.for_tutorial("04"))
 
 # %% [markdown]
 # In short: the article's recurrent model reads a sequence and returns **one** number (an

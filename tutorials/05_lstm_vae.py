@@ -376,6 +376,8 @@ plotting.annealing_curves(
     histories[MAIN], keys=("kl_weight", "kl_loss", "active_units"),
     title=f"LSTMVAE, {MAIN}", path=OUTPUT_DIR / "annealing_curves.png",
 )
+
+# %%
 figure = Figure(figsize=(7.0, 8.0), layout="constrained")
 axes = figure.subplots(4, 1, sharex=True)
 for ax, key in zip(axes, ("kl_weight", "val_kl_loss", "val_reconstruction_loss", "active_units")):
@@ -425,12 +427,17 @@ plotting.save_figure(figure, OUTPUT_DIR / "kl_per_dimension.png")
 # every sequence: the average sequence.
 
 # %%
-figures = {MAIN: "reconstructions.png", COLLAPSED: "collapsed_reconstructions.png"}
-for name, filename in figures.items():
-    plotting.sequence_grid(
+def show_reconstructions(name, filename):
+    return plotting.sequence_grid(
         x_test[:NUM_SHOWN], overlay=models[name].reconstruct(x_test[:NUM_SHOWN]), n=NUM_SHOWN,
         title=f"{name}: test sequences and reconstructions", path=OUTPUT_DIR / filename,
     )
+
+
+show_reconstructions(MAIN, "reconstructions.png")
+
+# %%
+show_reconstructions(COLLAPSED, "collapsed_reconstructions.png")
 
 # %% [markdown]
 # ### Sampling: the prior against the fitted mixture
@@ -511,7 +518,7 @@ print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['second
 # TensorFlow really raises (or the silent wrong result), why, and the fix used above.
 
 # %%
-print(errata.to_markdown(errata.for_tutorial("05")))
+errata.show(errata.for_tutorial("05"))
 
 # %% [markdown]
 # In short, neither article's recurrent VAE can be trained, and the maths around it

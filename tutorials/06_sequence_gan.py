@@ -336,12 +336,14 @@ plotting.real_vs_synthetic(
     x_test, synthetic, n=20, feature=0, title="Feature 0: real test sines vs SequenceGAN",
     path=OUTPUT_DIR / "real_vs_synthetic.png",
 )
+
+# %%
 plotting.sequence_grid(
     synthetic, n=8, title="SequenceGAN: 8 generated sequences, 5 features each",
     path=OUTPUT_DIR / "samples.png",
 )
 
-
+# %%
 def shape_checks(x):
     """What real sines have: smooth arcs that never bend upwards, independent features."""
     bend = np.diff(x, n=2, axis=1)  # (n, T - 2, F): discrete second derivative
@@ -536,7 +538,7 @@ print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['second
 # TensorFlow really raises (or the silent wrong result), why, and the fix used above.
 
 # %%
-print(errata.to_markdown(errata.for_tutorial("06")))
+errata.show(errata.for_tutorial("06"))
 
 # %% [markdown]
 # In short, the article's "RNN GAN" is neither recurrent nor adversarial, and the

@@ -623,6 +623,8 @@ for pair, name in ((axes[:2], "SequenceGAN"), (axes[2:], "LSTMVAE")):
     plotting.real_vs_synthetic(sines["test"], candidates[name], n=20, feature=0,
                                titles=("Real (test)", name), axes=pair)
 plotting.save_figure(figure, OUTPUT_DIR / "sequence_samples.png")
+
+# %%
 figure = Figure(figsize=(17.0, 4.2), layout="constrained")
 axes = figure.subplots(1, 4)
 for pair, name in ((axes[:2], "SequenceGAN"), (axes[2:], "LSTMVAE")):
@@ -703,7 +705,7 @@ print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['second
 # why, and the fix.
 
 # %%
-print(errata.to_markdown(errata.for_tutorial("07")))
+errata.show(errata.for_tutorial("07"))
 
 # %% [markdown]
 # In short, three habits of the articles that this tutorial measures instead of assuming:

@@ -1,0 +1,80 @@
+"""`keras_vae.notebooks` executes a tutorial as a notebook and renders it as a page, and the
+pages committed under `docs/tutorials/` come from the tutorials as they are now."""
+
+import os
+import re
+from pathlib import Path
+
+
+from keras_vae import notebooks
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIALS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.py"))
+PAGES = ROOT / "docs" / "tutorials"
+
+TINY = '''# %% [markdown]
+# # A tiny tutorial
+#
+# Prose between cells.
+
+# %%
+print("hello from the kernel")
+
+# %%
+from matplotlib.figure import Figure
+
+figure = Figure(figsize=(2, 2))
+figure.add_subplot().plot([0, 1], [1, 0])
+figure
+'''
+
+
+def _environment():
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _run(tmp_path, source):
+    path = tmp_path / "01_tiny.py"
+    path.write_text(source, encoding="utf-8")
+    printed = []
+    with open(tmp_path / "kernel.log", "w", encoding="utf-8") as log:
+        notebook, error = notebooks.execute(path, tmp_path, _environment(), 120, printed.append, log)
+    return path, notebook, error, "".join(printed)
+
+
+def test_notebooks_render_basics(tmp_path):
+    path, notebook, error, printed = _run(tmp_path, TINY)
+    assert error is None, printed
+    assert "hello from the kernel" in printed
+    # The runner's `%matplotlib inline` cell is gone; the figure is a PNG output.
+    assert notebook.cells[0].cell_type == "markdown"
+    assert not any("%matplotlib" in cell.source for cell in notebook.cells)
+    assert any("image/png" in output.get("data", {}) for cell in notebook.cells if cell.cell_type == "code"
+               for output in cell.outputs)
+    header = notebooks.page_header(path, "../x.py", "keras-vae-tutorials", "2026-12-06", False, 3.0, "Python")
+    page_path = notebooks.write_outputs(notebook, path, tmp_path / "out", header)
+    page = page_path.read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "01_tiny.ipynb").is_file()
+    assert page.startswith("<!-- Rendered by") and "# A tiny tutorial" in page
+    assert "hello from the kernel" in page and "full size" in page
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", page)
+    assert images and all((page_path.parent / image).stat().st_size > 500 for image in images)
+    assert notebooks.page_source_hash(page) == notebooks.source_hash(path)
+
+
+def test_notebooks_report_a_failing_cell(tmp_path):
+    path, notebook, error, printed = _run(tmp_path, "# %%\nprint('before')\n\n# %%\nraise RuntimeError('boom')\n")
+    assert error is not None and "RuntimeError" in error and "boom" in error
+    assert "before" in printed and "RuntimeError: boom" in printed
+    assert len(notebook.cells) == 2
+
+
+def test_notebooks_source_hash_changes_with_the_source(tmp_path):
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    first = notebooks.source_hash(path)
+    path.write_text("x = 2\n")
+    assert notebooks.source_hash(path) != first and re.fullmatch(r"[0-9a-f]{64}", first)
+    assert notebooks.page_source_hash("no header here") is None
