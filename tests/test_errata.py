@@ -210,7 +210,8 @@ def test_every_kind_and_field_is_valid():
         assert e.kind in errata.KINDS, e.id
         assert e.article in errata.ARTICLES, e.id
         assert e.id.startswith(e.article[:3] + "-"), e.id
-        assert e.id.split("-")[1] == e.section.split(" ")[0].rstrip("."), e.id
+        # The heading's leading number; some headings have no space after it ("6.附录...").
+        assert e.id.split("-")[1] == re.match(r"[0-9.]+", e.section).group().rstrip("."), e.id
         assert e.tutorials and set(e.tutorials) <= set(errata.TUTORIALS), e.id
         for field in ("defect", "tensorflow", "why", "fix"):
             assert getattr(e, field).strip(), (e.id, field)

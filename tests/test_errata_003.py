@@ -131,3 +131,35 @@ def test_003_4_2_sigmoid_output_squared_error():
     assert float(losses.bernoulli_log_likelihood(tf.constant([[1.0]]), tf.constant([[-9.0]]))[0]) == pytest.approx(
         math.log(s), rel=1e-4
     )
+
+
+def test_003_6_rnn_called_a_generative_model():
+    # An LSTM alone is a deterministic map: the same sequence in, the same outputs out.
+    x = np.random.default_rng(0).normal(size=(3, 6, 2)).astype("float32")
+    lstm = layers.LSTM(4, return_sequences=True, kernel_initializer=keras.initializers.GlorotUniform(0),
+                       recurrent_initializer=keras.initializers.Orthogonal(seed=1))
+    np.testing.assert_array_equal(np.asarray(lstm(x)), np.asarray(lstm(x)))
+    # The generative models around it draw their randomness from noise or a prior.
+    gan = SequenceGAN(sequence_length=6, num_features=2, hidden_dims=(4,), seed=0)
+    vae = LSTMVAE(sequence_length=6, num_features=2, latent_dim=2, hidden_dims=(8,), seed=0)
+    gan.compile()
+    gan.fit(np.abs(x), epochs=1, batch_size=3, verbose=0)
+    draws = {
+        "SequenceGAN": lambda seed: gan.sample(4, seed=seed),
+        "LSTMVAE": lambda seed: vae.sample(4, seed=seed, prior="standard"),
+    }
+    for name, model in (("SequenceGAN", gan), ("LSTMVAE", vae)):
+        assert any(isinstance(layer, layers.LSTM) for layer in _all_layers(model)), name
+        first, again, other = draws[name](0), draws[name](0), draws[name](1)
+        np.testing.assert_array_equal(first, again)
+        assert np.abs(first - other).max() > 1e-4, name
+
+
+def _all_layers(model):
+    found, stack = [], list(model.layers)
+    while stack:
+        layer = stack.pop()
+        found.append(layer)
+        stack += list(getattr(layer, "layers", []))
+    return found
+
