@@ -19,15 +19,8 @@ from keras import layers, ops
 from keras_vae import DenseAutoencoder, DenseVAE, losses
 from keras_vae.evaluation import off_data_fraction
 
-SHAPE = (8, 8)
-D = 64
-LATENT = 2
-
-
-def _structured(rng, weights, n):
-    """(n, 8, 8) values in [0, 1] near a 2-D manifold (a sigmoid of a 2-D code)."""
-    z = rng.normal(size=(n, LATENT))
-    return (1.0 / (1.0 + np.exp(-(z @ weights)))).reshape(n, *SHAPE).astype("float32")
+# The structured 8×8 data of the first 64 entries' tests (pytest puts tests/ on sys.path).
+from test_errata import D, LATENT, SHAPE, _structured  # noqa: E402
 
 
 @pytest.fixture(scope="module")
