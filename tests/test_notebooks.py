@@ -5,6 +5,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 
 from keras_vae import notebooks
 
@@ -78,3 +79,24 @@ def test_notebooks_source_hash_changes_with_the_source(tmp_path):
     path.write_text("x = 2\n")
     assert notebooks.source_hash(path) != first and re.fullmatch(r"[0-9a-f]{64}", first)
     assert notebooks.page_source_hash("no header here") is None
+
+
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=[t.stem for t in TUTORIALS])
+def test_committed_page_matches_its_tutorial(tutorial):
+    page_path = PAGES / f"{tutorial.stem}.md"
+    assert page_path.is_file(), f"no rendered page: run `keras-vae-tutorials --pages docs/tutorials`"
+    page = page_path.read_text(encoding="utf-8")
+    assert notebooks.page_source_hash(page) == notebooks.source_hash(tutorial), (
+        f"docs/tutorials/{page_path.name} is older than tutorials/{tutorial.name}: run "
+        "`keras-vae-tutorials --output tutorial_output --pages docs/tutorials`"
+    )
+    assert ": full size," in page.split("\n\n", 2)[1], "the committed page comes from a --fast run"
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page)
+    assert images, "the page shows no figure"
+    for image in images:
+        assert (PAGES / image).is_file(), image
+
+
+def test_no_page_without_a_tutorial():
+    stems = {t.stem for t in TUTORIALS}
+    assert {p.stem for p in PAGES.glob("*.md") if p.stem != "README"} <= stems
