@@ -47,11 +47,13 @@ def page_source_hash(page: str) -> str | None:
     return match.group(1) if match else None
 
 
-def execute(path: Path, cwd: Path, env: dict, timeout: float | None, write, log=None
-            ) -> tuple[object, str | None]:
+def execute(path: Path, cwd: Path, env: dict, timeout: float | None, write, log=None,
+            children=None) -> tuple[object, str | None]:
     """Runs tutorial `path` as a notebook in a fresh kernel; `write(text)` receives its
     printed output as it arrives, and the kernel process's own stdout and stderr (where
-    TensorFlow's C++ logging goes) go to the open file `log`.
+    TensorFlow's C++ logging goes) go to the open file `log`. `children`, if given, has
+    `add(process)` and `discard(process)` and is told the kernel's process while it runs
+    (the kernel is in a session of its own, so Ctrl-C does not reach it).
 
     Returns:
         `(notebook, error)`: the executed notebook (up to the failing cell, if one fails)
@@ -78,6 +80,15 @@ def execute(path: Path, cwd: Path, env: dict, timeout: float | None, write, log=
         notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
         resources={"metadata": {"path": str(cwd)}},
     )
+    kernel = []
+
+    def kernel_started(notebook):  # nbclient's hook, once the kernel answers
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        if process is not None and children is not None:
+            kernel.append(process)
+            children.add(process)
+
+    client.on_notebook_start = kernel_started
     error = None
     try:
         client.execute(env=env, **({} if log is None else {"stdout": log, "stderr": log}))
@@ -87,6 +98,9 @@ def execute(path: Path, cwd: Path, env: dict, timeout: float | None, write, log=
         error = f"a cell raised {failure.ename}: {failure.evalue}"
     except DeadKernelError:
         error = "the kernel died"
+    finally:
+        for process in kernel:
+            children.discard(process)
     notebook.cells = [c for c in notebook.cells if _SETUP_TAG not in c.metadata.get("tags", [])]
     return notebook, error
 

@@ -12,7 +12,9 @@ display needed), `KERAS_VAE_OUTPUT=<output>/<NN_title>` (where it writes its fig
 - with `--no-render`, or when the rendering tools (the `tutorials` extra: jupytext,
   nbclient, ipykernel, nbconvert) are not installed, as a plain script.
 
-Its output is streamed to the console and to `<output>/<NN_title>/log.txt`. When all have
+Up to `--jobs` tutorials run at once (default: one per usable CPU core, at most 4; see
+`default_jobs`). Each one's output is streamed to `<output>/<NN_title>/log.txt` and to the
+console, where each line starts with the tutorial's number when several run at once. When all have
 run, the tutorials' `summary.json` files are merged into `<output>/summary.json`, with each
 tutorial's status and run time, and `<output>/summary.md` shows one small table per
 tutorial with the numbers it reports. The exit code is 1 if any tutorial failed, else 0.
@@ -27,6 +29,7 @@ Example:
 keras-vae-tutorials --fast                       # every tutorial, smoke-test size
 keras-vae-tutorials --only 02 --output results   # one tutorial, full size
 keras-vae-tutorials --output out --pages docs/tutorials   # what docs/tutorials comes from
+keras-vae-tutorials --jobs 1                     # one after the other
 python -m keras_vae.run_tutorials --list
 ```
 """
@@ -34,6 +37,7 @@ python -m keras_vae.run_tutorials --list
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import datetime
 import json
@@ -55,6 +59,81 @@ TUTORIAL_NAME = re.compile(r"^(\d{2})_\w+\.py$")
 #: Lines of a failed tutorial's log repeated on the console.
 FAILURE_TAIL_LINES = 25
 _PACKAGE_ROOT = Path(keras_vae.__file__).resolve().parent
+#: Default for `--jobs` is the usable CPU cores, at most this many.
+MAX_DEFAULT_JOBS = 4
+_CONSOLE = threading.Lock()  # one tutorial's line at a time on the console
+
+
+def default_jobs() -> int:
+    """Tutorials run at once by default: one per usable CPU core, at most `MAX_DEFAULT_JOBS`.
+
+    A tutorial's small models keep about one core busy (its training steps run one after
+    another), so on 2 cores two tutorials at a time take about half the wall time of one
+    after the other, and each tutorial's numbers stay what they are alone: TensorFlow's
+    thread pools are sized by the machine, not by its load.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
+
+
+class _Children:
+    """The processes the running tutorials started (scripts, notebook kernels): killed on
+    Ctrl-C, since a notebook kernel runs in its own session and does not see the signal."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._processes = set()
+
+    def add(self, process) -> None:
+        with self._lock:
+            self._processes.add(process)
+
+    def discard(self, process) -> None:
+        with self._lock:
+            self._processes.discard(process)
+
+    def kill_all(self) -> None:
+        with self._lock:
+            processes = list(self._processes)
+        for process in processes:
+            with contextlib.suppress(OSError):
+                process.kill()
+
+
+_CHILDREN = _Children()
+
+
+class _Echo:
+    """Shows a tutorial's output on the console, whole lines at a time, each line after
+    `prefix` (its number when several tutorials run at once)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self._partial = ""
+
+    def __call__(self, text: str) -> None:
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        self._show(lines)
+
+    def close(self) -> None:
+        if self._partial:
+            self._show([self._partial])
+            self._partial = ""
+
+    def _show(self, lines) -> None:
+        if lines:
+            with _CONSOLE:
+                sys.stdout.write("".join(f"{self.prefix}{line}\n" for line in lines))
+                sys.stdout.flush()
+
+
+def _say(text: str) -> None:
+    with _CONSOLE:
+        print(text, flush=True)
 
 
 def _numbered(paths) -> list:
@@ -128,13 +207,15 @@ def _child_environment(output: Path, fast: bool) -> dict:
 
 
 def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: float | None,
-                 render: bool = False, command: str = "keras-vae-tutorials") -> dict:
+                 render: bool = False, command: str = "keras-vae-tutorials",
+                 echo_prefix: str = "    ") -> dict:
     """Runs one tutorial, teeing its output to `output/log.txt`.
 
     As a script in a subprocess, or with `render=True` as a notebook in a fresh kernel
     (`keras_vae.notebooks`), which also writes `<stem>.ipynb`, `<stem>.md` and
     `<stem>_files/` into `output`; the page's header names `command`. `timeout` bounds the
-    whole script, or each cell of a notebook.
+    whole script, or each cell of a notebook. With `echo`, the output is also shown on the
+    console, each line after `echo_prefix`.
 
     Returns:
         A dict with `status` (`"ok"` or `"failed"`), `returncode`, `seconds`, `log`,
@@ -145,24 +226,26 @@ def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: floa
     (output / "summary.json").unlink(missing_ok=True)  # never report a stale result
     log_path = output / "log.txt"
     started = time.time()
+    console = _Echo(echo_prefix)
     with open(log_path, "w", encoding="utf-8") as log:
 
         def write(text):
             log.write(text)
             log.flush()
             if echo:
-                sys.stdout.write("".join("    " + line for line in text.splitlines(keepends=True)))
-                sys.stdout.flush()
+                console(text)
 
         if render:
             from keras_vae import notebooks
 
             notebook, error = notebooks.execute(
-                path, output, _child_environment(output, fast), timeout, write, log
+                path, output, _child_environment(output, fast), timeout, write, log,
+                children=_CHILDREN,
             )
             returncode = 1 if error else 0
         else:
             returncode, error = _run_script(path, output, fast, timeout, write)
+        console.close()
     seconds = time.time() - started
     result = {
         "status": "ok",
@@ -195,6 +278,7 @@ def _run_script(path: Path, output: Path, fast: bool, timeout: float | None, wri
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
         errors="replace", bufsize=1,
     ) as process:  # leaving the block closes the pipe
+        _CHILDREN.add(process)
 
         def pump():
             for line in process.stdout:
@@ -215,6 +299,7 @@ def _run_script(path: Path, output: Path, fast: bool, timeout: float | None, wri
             raise
         finally:
             reader.join()
+            _CHILDREN.discard(process)
     if timed_out:
         return process.returncode, f"timed out after {timeout:g} s"
     if process.returncode != 0:
@@ -348,6 +433,16 @@ def _copy_page(page: Path, pages: Path) -> None:
         shutil.copytree(figures, target)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, received {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="keras-vae-tutorials",
@@ -379,6 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quiet", action="store_true",
         help="do not echo the tutorials' output (it still goes to each log.txt)",
+    )
+    parser.add_argument(
+        "--jobs", type=_positive_int, metavar="N",
+        help="run up to N tutorials at once, each in its own process (default: the usable "
+        f"CPU cores, at most {MAX_DEFAULT_JOBS}: a tutorial keeps about one core busy)",
     )
     parser.add_argument(
         "--timeout", type=float, default=3600.0, metavar="SECONDS",
@@ -419,30 +519,49 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("--pages needs the rendering tools: " + ", ".join(missing))
         elif args.pages:
             parser.error("--pages needs rendered pages: drop --no-render")
+        jobs = min(args.jobs or default_jobs(), len(tutorials))
         print(f"Running {len(tutorials)} tutorial(s){' in fast mode' if args.fast else ''}"
-              f"{' as notebooks' if render else ''}; output in {output}", flush=True)
+              f"{' as notebooks' if render else ''}"
+              f"{f', {jobs} at a time' if jobs > 1 else ''}; output in {output}", flush=True)
         start = time.time()
-        results = {}
-        for index, path in enumerate(tutorials, start=1):
-            prefix = f"[{index}/{len(tutorials)}] {path.stem}"
-            print(f"{prefix}: running (elapsed {time.time() - start:.0f} s)", flush=True)
+        width = len(str(len(tutorials)))
+
+        def run(index, path):
+            prefix = f"[{index:>{width}}/{len(tutorials)}] {path.stem}"
+            _say(f"{prefix}: running (elapsed {time.time() - start:.0f} s)")
             result = run_tutorial(
                 path, output / path.stem, args.fast, echo=not args.quiet, timeout=args.timeout,
                 render=render, command=command,
+                echo_prefix="    " if jobs == 1 else f"{path.name[:2]} | ",
             )
             if args.pages and "page" in result:
                 _copy_page(output / result["page"], Path(args.pages))
-            results[path.stem] = result
             if result["status"] == "ok":
-                print(f"{prefix}: OK in {result['seconds']:.1f} s "
-                      f"(elapsed {time.time() - start:.0f} s)", flush=True)
+                _say(f"{prefix}: OK in {result['seconds']:.1f} s "
+                     f"(elapsed {time.time() - start:.0f} s)")
             else:
-                print(f"{prefix}: FAILED ({result['error']}) after {result['seconds']:.1f} s; "
-                      f"log: {output / result['log']}", flush=True)
+                lines = [f"{prefix}: FAILED ({result['error']}) after {result['seconds']:.1f} s; "
+                         f"log: {output / result['log']}"]
                 if args.quiet:  # the output was not shown: show how it ended
                     tail = (output / result["log"]).read_text(encoding="utf-8").splitlines()
-                    for line in tail[-FAILURE_TAIL_LINES:]:
-                        print("    " + line)
+                    lines += ["    " + line for line in tail[-FAILURE_TAIL_LINES:]]
+                _say("\n".join(lines))
+            return result
+
+        # Threads suffice: each tutorial runs in its own process (a script or a kernel).
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+        futures = {
+            path.stem: pool.submit(run, index, path)
+            for index, path in enumerate(tutorials, start=1)
+        }
+        try:
+            concurrent.futures.wait(futures.values())
+        except BaseException:  # Ctrl-C: stop what runs, start nothing more
+            pool.shutdown(wait=False, cancel_futures=True)
+            _CHILDREN.kill_all()
+            raise
+        pool.shutdown()
+        results = {stem: future.result() for stem, future in futures.items()}
 
     failed = [stem for stem, result in results.items() if result["status"] != "ok"]
     summary = {

@@ -36,18 +36,37 @@ def _environment():
     return env
 
 
-def _run(tmp_path, source):
+class _Children:
+    """Records what `execute` tells the runner about the kernel process."""
+
+    def __init__(self):
+        self.added, self.discarded = [], []
+
+    def add(self, process):
+        self.added.append(process)
+
+    def discard(self, process):
+        self.discarded.append(process)
+
+
+def _run(tmp_path, source, children=None):
     path = tmp_path / "01_tiny.py"
     path.write_text(source, encoding="utf-8")
     printed = []
     with open(tmp_path / "kernel.log", "w", encoding="utf-8") as log:
-        notebook, error = notebooks.execute(path, tmp_path, _environment(), 120, printed.append, log)
+        notebook, error = notebooks.execute(
+            path, tmp_path, _environment(), 120, printed.append, log, children=children
+        )
     return path, notebook, error, "".join(printed)
 
 
 def test_notebooks_render_basics(tmp_path):
-    path, notebook, error, printed = _run(tmp_path, TINY)
+    children = _Children()
+    path, notebook, error, printed = _run(tmp_path, TINY, children)
     assert error is None, printed
+    # The runner was told the kernel's process while it ran (to kill it on Ctrl-C).
+    assert len(children.added) == 1 and children.discarded == children.added
+    assert children.added[0].poll() is not None  # shut down with the notebook
     assert "hello from the kernel" in printed
     # The runner's `%matplotlib inline` cell is gone; the figure is a PNG output.
     assert notebook.cells[0].cell_type == "markdown"

@@ -212,6 +212,76 @@ def test_runner_reports_a_failing_tutorial(tmp_path, monkeypatch, capsys, option
     assert "FAILED" in (output / "summary.md").read_text()
 
 
+# Each waits for the other to start: they finish only if they run at the same time.
+WAITS_FOR = """import json, os, pathlib, sys, time
+here = pathlib.Path.cwd()
+(here.parent / "started_{me}").touch()
+deadline = time.time() + 60
+while not (here.parent / "started_{other}").exists():
+    if time.time() > deadline:
+        sys.exit("tutorial {other} never started while {me} ran")
+    time.sleep(0.05)
+print("line one\\nline two")
+(here / "summary.json").write_text(json.dumps({{"models": {{"M{me}": {{"test": {{"loss": {me}.5}}}}}}}}))
+"""
+
+
+def test_runner_runs_tutorials_at_the_same_time(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "tutorials"
+    folder.mkdir()
+    for me, other in (("02", "01"), ("01", "02")):  # written out of order on purpose
+        (folder / f"{me}_waits.py").write_text(WAITS_FOR.format(me=int(me), other=int(other)))
+    monkeypatch.setattr(
+        run_tutorials, "find_tutorials", lambda stack: run_tutorials._numbered(folder.iterdir())
+    )
+    output = tmp_path / "out"
+    code = run_tutorials.main(["--jobs", "2", "--no-render", "--output", str(output)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "2 at a time" in printed
+    # Each echoed line names its tutorial; the results keep the tutorials' order.
+    assert "01 | line one\n" in printed and "02 | line two\n" in printed
+    summary = json.loads((output / "summary.json").read_text())
+    assert list(summary["tutorials"]) == ["01_waits", "02_waits"]
+    assert [e["models"] for e in summary["tutorials"].values()] == [
+        {"M1": {"test": {"loss": 1.5}}}, {"M2": {"test": {"loss": 2.5}}},
+    ]
+    # One at a time, the first waits in vain for the second and fails.
+    (output / "started_2").unlink()
+    (output / "started_1").unlink()
+    code = run_tutorials.main(
+        ["--jobs", "1", "--no-render", "--quiet", "--timeout", "5", "--output", str(output)]
+    )
+    assert code == 1 and "timed out" in capsys.readouterr().out
+
+
+def test_runner_echo_keeps_lines_whole(capsys):
+    echo = run_tutorials._Echo("07 | ")
+    for chunk in ("Epoch 1", "/3\nloss 0.5\nEpo", "ch 2/3\n", "last"):
+        echo(chunk)
+    assert capsys.readouterr().out == "07 | Epoch 1/3\n07 | loss 0.5\n07 | Epoch 2/3\n"
+    echo.close()
+    assert capsys.readouterr().out == "07 | last\n"
+
+
+def test_runner_default_jobs_and_bad_jobs(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(2)), raising=False)
+    assert run_tutorials.default_jobs() == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert run_tutorials.default_jobs() == run_tutorials.MAX_DEFAULT_JOBS
+    for bad in ("0", "-1", "two"):
+        with pytest.raises(SystemExit):
+            run_tutorials.main(["--jobs", bad, "--list"])
+
+
+def test_runner_kills_its_children_on_request():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    children = run_tutorials._Children()
+    children.add(child)
+    children.kill_all()
+    assert child.wait(timeout=10) != 0
+
+
 def _format(value):
     return f"{value:.4g}"
 
