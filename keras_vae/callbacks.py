@@ -160,6 +160,12 @@ class KLAnnealing(keras.callbacks.Callback):
         if self.unit == "epoch":
             self._assign(epoch)
 
+    @property
+    def runs_every_batch(self) -> bool:
+        """Whether the weight changes every batch (`unit="batch"`): then `fit` gives this
+        callback every batch (`keras_vae.training.choose_steps_per_execution`)."""
+        return self.unit == "batch"
+
     def on_train_batch_begin(self, batch, logs=None):
         if self.unit == "batch":
             self._assign(self._step)

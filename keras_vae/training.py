@@ -98,6 +98,63 @@ def _training_part(x, validation_split):
     return x[: int(math.floor(len(x) * (1.0 - validation_split)))]
 
 
+#: The most batches per compiled call that `steps_per_execution="auto"` chooses. Measured
+#: by `benchmarks/throughput.py` (its "steps per execution" table).
+AUTO_STEPS_PER_EXECUTION = 16
+_BATCH_HOOKS = tuple(
+    f"on_{part}batch_{end}" for part in ("", "train_", "test_", "predict_") for end in ("begin", "end")
+)
+
+
+def runs_every_batch(callback) -> bool:
+    """Whether `callback` does something at batch level, so it must see every batch.
+
+    A callback may say so itself with a `runs_every_batch` attribute (`KLAnnealing` does:
+    only with `unit="batch"`). Keras' `ModelCheckpoint` and `BackupAndRestore` do with an
+    integer `save_freq`, `TensorBoard` with `update_freq` other than `"epoch"` or with
+    profiling on. Any other callback does if it defines a batch method (`on_batch_end`,
+    `on_train_batch_begin`, ...; `keras.callbacks.LambdaCallback` too).
+    """
+    declared = getattr(callback, "runs_every_batch", None)
+    if declared is not None:
+        return bool(declared)
+    if isinstance(callback, (keras.callbacks.ModelCheckpoint, keras.callbacks.BackupAndRestore)):
+        return callback.save_freq != "epoch"
+    if isinstance(callback, keras.callbacks.TensorBoard):
+        return callback.update_freq != "epoch" or getattr(callback, "_should_trace", True)
+    return any(
+        name in vars(callback)
+        or getattr(type(callback), name, None) is not getattr(keras.callbacks.Callback, name)
+        for name in _BATCH_HOOKS
+    )
+
+
+def choose_steps_per_execution(callbacks=None, steps=(), most=None) -> int:
+    """The batches per compiled call that `compile(steps_per_execution="auto")` uses.
+
+    Running several batches per call of the compiled function saves Python and launch
+    overhead per batch (`benchmarks/throughput.py` measures how much) and changes nothing
+    else: the same batches give the same updates, logs and epoch results, and Keras'
+    progress bar, which redraws at most every 0.05 s anyway, still ends each epoch with
+    every batch. The rule:
+
+    - `most` (`AUTO_STEPS_PER_EXECUTION`, 16) batches per call;
+    - 1 if any of `callbacks` runs every batch (`runs_every_batch`): it then sees each one;
+    - with a step count given (`steps_per_epoch`, `validation_steps`, `evaluate`'s or
+      `predict`'s `steps`), the largest number up to `most` that divides every one, since
+      Keras would otherwise run a whole call past the count.
+
+    Opt out with `compile(steps_per_execution=1)` (or any fixed number).
+    """
+    most = AUTO_STEPS_PER_EXECUTION if most is None else most
+    if isinstance(callbacks, keras.callbacks.CallbackList):
+        callbacks = callbacks.callbacks
+    if any(runs_every_batch(callback) for callback in callbacks or ()):
+        return 1
+    counts = [int(count) for count in steps if count is not None]
+    return max(n for n in range(1, most + 1) if all(count % n == 0 for count in counts))
+
+
 def _multi_worker(strategy=None):
     """Whether `strategy` (default: the current one) is a MultiWorkerMirroredStrategy
     spanning several workers."""
@@ -230,12 +287,17 @@ class GenerativeModel(keras.Model):
         loss_weights=None,
         metrics=None,
         weighted_metrics=None,
+        steps_per_execution="auto",
         **kwargs,
     ):
         """Configures the optimizer (and `jit_compile`, `steps_per_execution`, ...).
 
         The model computes its own loss terms, so `loss`, `loss_weights`, `metrics` and
         `weighted_metrics` are refused rather than silently ignored.
+
+        `steps_per_execution="auto"` (the default) runs several batches per compiled call
+        whenever that changes nothing a user sees (`choose_steps_per_execution`); pass an
+        integer (`1`: one batch per call, Keras' default) to fix it.
         """
         given = {
             "loss": loss,
@@ -250,7 +312,23 @@ class GenerativeModel(keras.Model):
                     f"compile() takes only the optimizer and run options. "
                     f"Received: {name}={value!r}"
                 )
-        super().compile(optimizer=optimizer, **kwargs)
+        automatic = isinstance(steps_per_execution, str) and steps_per_execution == "auto"
+        if not automatic and (
+            isinstance(steps_per_execution, bool)
+            or not isinstance(steps_per_execution, numbers.Integral)
+            or steps_per_execution <= 0
+        ):
+            raise ValueError(
+                '`steps_per_execution` must be "auto" or a positive integer. '
+                f"Received: steps_per_execution={steps_per_execution!r}"
+            )
+        super().compile(
+            optimizer=optimizer, steps_per_execution=1 if automatic else steps_per_execution,
+            **kwargs,
+        )
+        self._automatic_steps_per_execution = automatic
+        # Saved as given, so a loaded model chooses again.
+        self._compile_config.config["steps_per_execution"] = steps_per_execution
         # Build the optimizers' slots now rather than inside the first traced step: Keras
         # otherwise traces the first `fit` step twice (once to create the slots). Measured:
         # the first one-epoch fit of a 784-512-256-16 DenseVAE on 512 examples took 2.5 s
@@ -461,7 +539,10 @@ class GenerativeModel(keras.Model):
             shuffle = not isinstance(x, (tf.data.Dataset, keras.utils.PyDataset)) and not callable(
                 getattr(x, "__next__", None)
             )
-        with self._finalizing_each_optimizer():
+        self._use_steps_per_execution(
+            callbacks, kwargs.get("steps_per_epoch"), kwargs.get("validation_steps")
+        )
+        with self._finalizing_each_optimizer(), self._fitting():
             history = super().fit(
                 x,
                 y,
@@ -477,6 +558,15 @@ class GenerativeModel(keras.Model):
             )
         self._finish_fit(_training_part(x, validation_split))
         return history
+
+    @contextlib.contextmanager
+    def _fitting(self):
+        # Keras' `fit` runs validation through `evaluate`, which must not choose again.
+        self._in_fit = True
+        try:
+            yield
+        finally:
+            self._in_fit = False
 
     @contextlib.contextmanager
     def _finalizing_each_optimizer(self):
@@ -497,6 +587,17 @@ class GenerativeModel(keras.Model):
         finally:
             del optimizer.finalize_variable_values
 
+    def _use_steps_per_execution(self, callbacks, *steps):
+        """With `compile(steps_per_execution="auto")`, sets the batches per call for this
+        `fit`, `evaluate` or `predict` (`choose_steps_per_execution`); the compiled
+        functions are rebuilt only when the number changes."""
+        if not getattr(self, "_automatic_steps_per_execution", False) or getattr(self, "_in_fit", False):
+            return
+        chosen = choose_steps_per_execution(callbacks, steps)
+        if chosen != self.steps_per_execution:
+            self.steps_per_execution = chosen
+            self.train_function = self.test_function = self.predict_function = None
+
     def _prepare_fit(self, x):
         """Called by `fit` before training with the checked inputs it will train on (arrays
         without the `validation_split` part, or the Dataset or generator as given), e.g. to
@@ -511,6 +612,7 @@ class GenerativeModel(keras.Model):
         """`keras.Model.evaluate`, with the inputs checked first."""
         _check_run_options(batch_size)
         x, y, sample_weight = self._check_inputs(x, y, sample_weight)
+        self._use_steps_per_execution(kwargs.get("callbacks"), kwargs.get("steps"))
         return super().evaluate(
             x, y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight, **kwargs
         )
@@ -522,4 +624,5 @@ class GenerativeModel(keras.Model):
             self._check_dataset(x, "")
         elif not isinstance(x, keras.utils.PyDataset):
             x = check_array(x, "x", example_shape=self.example_shape, owner=type(self).__name__)
+        self._use_steps_per_execution(kwargs.get("callbacks"), kwargs.get("steps"))
         return super().predict(x, batch_size=batch_size, verbose=verbose, **kwargs)

@@ -448,6 +448,7 @@ class SequenceGAN(RecurrentModel):
                 )
             sequences = self._check_x(x[0])
             labels = self._check_y(x[1], "labels")
+            self._use_steps_per_execution(kwargs.get("callbacks"), kwargs.get("steps"))
             return keras.Model.predict(self, (sequences, labels), batch_size=batch_size, verbose=verbose, **kwargs)
         return super().predict(x, batch_size=batch_size, verbose=verbose, **kwargs)
 
