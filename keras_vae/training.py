@@ -140,6 +140,7 @@ def choose_steps_per_execution(callbacks=None, steps=(), most=None) -> int:
 
     - `most` (`AUTO_STEPS_PER_EXECUTION`, 16) batches per call;
     - 1 if any of `callbacks` runs every batch (`runs_every_batch`): it then sees each one;
+    - 1 for a model made under a `tf.distribute` strategy (see `_use_steps_per_execution`);
     - with a step count given (`steps_per_epoch`, `validation_steps`, `evaluate`'s or
       `predict`'s `steps`), the largest number up to `most` that divides every one, since
       Keras would otherwise run a whole call past the count.
@@ -593,7 +594,11 @@ class GenerativeModel(keras.Model):
         functions are rebuilt only when the number changes."""
         if not getattr(self, "_automatic_steps_per_execution", False) or getattr(self, "_in_fit", False):
             return
-        chosen = choose_steps_per_execution(callbacks, steps)
+        # Under a tf.distribute strategy Keras' multi-step loop fails, for any model (TF
+        # 2.21: "You must feed a value for placeholder tensor 'while/cond/Placeholder'"), so
+        # a distributed model keeps one batch per call.
+        distributed = getattr(self, "_distribute_strategy", None) is not None
+        chosen = 1 if distributed else choose_steps_per_execution(callbacks, steps)
         if chosen != self.steps_per_execution:
             self.steps_per_execution = chosen
             self.train_function = self.test_function = self.predict_function = None
