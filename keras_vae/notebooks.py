@@ -17,6 +17,7 @@ figures, which a notebook shows when they are a cell's last value.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from pathlib import Path
@@ -91,7 +92,10 @@ def execute(path: Path, cwd: Path, env: dict, timeout: float | None, write, log=
     client.on_notebook_start = kernel_started
     error = None
     try:
-        client.execute(env=env, **({} if log is None else {"stdout": log, "stderr": log}))
+        # The async API in a loop of our own, closed at the end: nbclient's sync wrapper
+        # leaves a loop open in each thread it runs in (the runner runs tutorials in
+        # threads), which Python reports as an unclosed event loop and sockets.
+        asyncio.run(client.async_execute(env=env, **({} if log is None else {"stdout": log, "stderr": log})))
     except CellTimeoutError:
         error = f"a cell timed out after {timeout:g} s"
     except CellExecutionError as failure:
