@@ -72,11 +72,7 @@ def default_jobs() -> int:
     after the other, and each tutorial's numbers stay what they are alone: TensorFlow's
     thread pools are sized by the machine, not by its load.
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_DEFAULT_JOBS))
+    return max(1, min(_usable_cores(), MAX_DEFAULT_JOBS))
 
 
 class _Children:
@@ -194,8 +190,21 @@ def select(tutorials: Sequence[Path], only: Sequence[str] | None) -> list[Path]:
     return sorted(chosen, key=lambda p: p.name)
 
 
-def _child_environment(output: Path, fast: bool) -> dict:
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _child_environment(output: Path, fast: bool, threads: int | None = None) -> dict:
     env = dict(os.environ)
+    if threads:
+        # Several tutorials at once: each gets its share of the cores, so TensorFlow's
+        # thread pools do not oversubscribe them (a user's own setting wins). The numbers
+        # do not change: the main job gave the same results with one thread per tutorial.
+        env.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
+        env.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
     env["MPLBACKEND"] = "Agg"
     env["KERAS_VAE_OUTPUT"] = str(output)
     env["KERAS_VAE_FAST"] = "1" if fast else "0"  # the flag decides, not a stale variable
@@ -208,14 +217,15 @@ def _child_environment(output: Path, fast: bool) -> dict:
 
 def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: float | None,
                  render: bool = False, command: str = "keras-vae-tutorials",
-                 echo_prefix: str = "    ") -> dict:
+                 echo_prefix: str = "    ", threads: int | None = None) -> dict:
     """Runs one tutorial, teeing its output to `output/log.txt`.
 
     As a script in a subprocess, or with `render=True` as a notebook in a fresh kernel
     (`keras_vae.notebooks`), which also writes `<stem>.ipynb`, `<stem>.md` and
     `<stem>_files/` into `output`; the page's header names `command`. `timeout` bounds the
     whole script, or each cell of a notebook. With `echo`, the output is also shown on the
-    console, each line after `echo_prefix`.
+    console, each line after `echo_prefix`. `threads` (when several run at once) sets
+    TensorFlow's thread pools of the tutorial's process, unless the environment does.
 
     Returns:
         A dict with `status` (`"ok"` or `"failed"`), `returncode`, `seconds`, `log`,
@@ -239,12 +249,12 @@ def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: floa
             from keras_vae import notebooks
 
             notebook, error = notebooks.execute(
-                path, output, _child_environment(output, fast), timeout, write, log,
+                path, output, _child_environment(output, fast, threads), timeout, write, log,
                 children=_CHILDREN,
             )
             returncode = 1 if error else 0
         else:
-            returncode, error = _run_script(path, output, fast, timeout, write)
+            returncode, error = _run_script(path, output, fast, timeout, write, threads)
         console.close()
     seconds = time.time() - started
     result = {
@@ -271,10 +281,10 @@ def run_tutorial(path: Path, output: Path, fast: bool, echo: bool, timeout: floa
     return result
 
 
-def _run_script(path: Path, output: Path, fast: bool, timeout: float | None, write):
+def _run_script(path: Path, output: Path, fast: bool, timeout: float | None, write, threads=None):
     """Runs `path` as a script in a subprocess; returns `(returncode, error or None)`."""
     with subprocess.Popen(
-        [sys.executable, str(path)], cwd=output, env=_child_environment(output, fast),
+        [sys.executable, str(path)], cwd=output, env=_child_environment(output, fast, threads),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
         errors="replace", bufsize=1,
     ) as process:  # leaving the block closes the pipe
@@ -533,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 path, output / path.stem, args.fast, echo=not args.quiet, timeout=args.timeout,
                 render=render, command=command,
                 echo_prefix="    " if jobs == 1 else f"{path.name[:2]} | ",
+                threads=max(1, _usable_cores() // jobs) if jobs > 1 else None,
             )
             if args.pages and "page" in result:
                 _copy_page(output / result["page"], Path(args.pages))

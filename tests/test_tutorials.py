@@ -222,6 +222,7 @@ while not (here.parent / "started_{other}").exists():
         sys.exit("tutorial {other} never started while {me} ran")
     time.sleep(0.05)
 print("line one\\nline two")
+print("threads", os.environ.get("TF_NUM_INTRAOP_THREADS"), os.environ.get("TF_NUM_INTEROP_THREADS"))
 (here / "summary.json").write_text(json.dumps({{"models": {{"M{me}": {{"test": {{"loss": {me}.5}}}}}}}}))
 """
 
@@ -234,11 +235,16 @@ def test_runner_runs_tutorials_at_the_same_time(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(
         run_tutorials, "find_tutorials", lambda stack: run_tutorials._numbered(folder.iterdir())
     )
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
+    monkeypatch.delenv("TF_NUM_INTEROP_THREADS", raising=False)
     output = tmp_path / "out"
     code = run_tutorials.main(["--jobs", "2", "--no-render", "--output", str(output)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "2 at a time" in printed
+    # Each gets its share of the cores for TensorFlow's thread pools.
+    share = max(1, run_tutorials._usable_cores() // 2)
+    assert f"01 | threads {share} {share}\n" in printed
     # Each echoed line names its tutorial; the results keep the tutorials' order.
     assert "01 | line one\n" in printed and "02 | line two\n" in printed
     summary = json.loads((output / "summary.json").read_text())
