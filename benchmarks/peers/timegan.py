@@ -4,7 +4,7 @@ Commands, from the repository root:
 
     PYTHONPATH=. python benchmarks/peers/timegan.py --install-only   # the peers' environments, once (~3 GB of wheels)
     flock /tmp/keras_vae_heavy.lock env PYTHONPATH=. python benchmarks/peers/timegan.py
-                                       # about 25 minutes on 2 CPU cores once the environments exist
+                                       # 79 minutes on 2 CPU cores (load 3.2) once the environments exist
     PYTHONPATH=. python benchmarks/peers/timegan.py --quick          # smoke test, under 2 minutes
     PYTHONPATH=. python benchmarks/peers/timegan.py --budget 120 --peers tsgm
 
