@@ -4,8 +4,8 @@ Command, from the repository root:
 
     PYTHONPATH=. python benchmarks/throughput.py [--quick] [--repeats N] [--output DIR]
 
-About 280 s of CPU time on 2 cores, 60% of it tracing and XLA compiling (measured wall time
-516 s on a machine shared with other jobs, load average 4-5); `--quick` (batch 256, default
+437 s of wall time on 2 quiet cores (2026-12-07, 573 s of CPU time; since the third side,
+one batch per call, was added); `--quick` (batch 256, default
 compile only) about 1 minute. Expected: ours and the pattern within about 15% of each other
 in CPU time everywhere (the same matrix products dominate both; see the results file).
 
