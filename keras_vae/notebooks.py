@@ -26,6 +26,8 @@ from pathlib import Path
 TOOLS = {"jupytext": "jupytext", "nbclient": "nbclient", "ipykernel": "ipykernel", "nbconvert": "nbconvert"}
 
 _SETUP_TAG = "keras-vae-runner-setup"
+#: Kernel options: C-level (file-descriptor) output stays out of the notebook.
+KERNEL_ARGUMENTS = ["--IPKernelApp.capture_fd_output=False"]
 _HASH = re.compile(r"source sha256 `([0-9a-f]{64})`")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -80,6 +82,10 @@ def execute(path: Path, cwd: Path, env: dict, timeout: float | None, write, log=
     client = EchoingClient(
         notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
         resources={"metadata": {"path": str(cwd)}},
+        # ipykernel >= 6 copies what the process writes to file descriptors 1 and 2 into
+        # the cell outputs; TensorFlow's C++ start-up logging (absl, the CUDA stub) would
+        # then open every page. Keep it in the kernel's own streams, i.e. in `log`.
+        extra_arguments=KERNEL_ARGUMENTS,
     )
     kernel = []
 
