@@ -47,6 +47,7 @@ import tensorflow as tf
 import keras_vae
 from keras_vae import callbacks, evaluation
 from keras_vae.data import make_sines
+from keras_vae.run_tutorials import cpu_name
 
 SEED = 0
 BATCH_SIZE = 128
@@ -73,13 +74,8 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 def machine() -> dict:
-    cpu = "unknown"
-    if os.path.exists("/proc/cpuinfo"):
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        cpu = names[0] if names else cpu
     return {
-        "cpu": cpu,
+        "cpu": cpu_name(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "tensorflow": tf.__version__,

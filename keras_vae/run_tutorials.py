@@ -43,6 +43,7 @@ import datetime
 import json
 import math
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -417,6 +418,21 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cpu_name() -> str:
+    """The CPU's model name (Linux: `/proc/cpuinfo`), else `platform.processor()` or
+    "unknown CPU". Seeded results repeat on one CPU model but can differ in the last digits
+    on another (oneDNN picks its kernels, and so its rounding, by CPU), so every run's
+    header names it."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def _versions() -> str:
     from importlib import metadata
 
@@ -426,7 +442,8 @@ def _versions() -> str:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             pass
-    return ", ".join(versions)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return ", ".join(versions) + f"; {cores} cores of {cpu_name()}"
 
 
 def _copy_page(page: Path, pages: Path) -> None:

@@ -122,7 +122,9 @@ def test_committed_page_matches_its_tutorial(tutorial):
         f"docs/tutorials/{page_path.name} is older than tutorials/{tutorial.name}: run "
         "`keras-vae-tutorials --output tutorial_output --pages docs/tutorials`"
     )
-    assert ": full size," in page.split("\n\n", 2)[1], "the committed page comes from a --fast run"
+    header = page.split("\n\n", 2)[1]
+    assert ": full size," in header, "the committed page comes from a --fast run"
+    assert re.search(r" cores of \S", header), "the header does not name the CPU the numbers come from"
     for noise in ("absl::InitializeLog", "cudart_stub", "oneDNN custom operations"):
         assert noise not in page, f"TensorFlow's start-up logging is in the page: {noise}"
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page)

@@ -292,6 +292,19 @@ def _format(value):
     return f"{value:.4g}"
 
 
+def test_runner_names_the_cpu(monkeypatch, tmp_path):
+    # Seeded numbers repeat per CPU model, so each run's header names it.
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: Test CPU 9000\n", encoding="utf-8")
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: real_open(cpuinfo if path == "/proc/cpuinfo" else path, *a, **k))
+    assert run_tutorials.cpu_name() == "Test CPU 9000"
+    assert run_tutorials._versions().endswith(" cores of Test CPU 9000")
+    monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(OSError("no such file")))
+    monkeypatch.setattr(run_tutorials.platform, "processor", lambda: "")
+    assert run_tutorials.cpu_name() == "unknown CPU"
+
+
 def test_runner_tables_merge_standard_deviations():
     models = {
         "A": {"test": {"loss": 1.5}, "extra": {"nll": 2.0, "nll_std": 0.25, "seeds": 3}},
