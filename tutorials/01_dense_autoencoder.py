@@ -20,8 +20,8 @@
 # codes drawn from a Gaussian fitted to those codes, which the VAE of tutorial 02
 # addresses by training the codes towards a prior fixed in advance.
 #
-# **Run time:** about 40 s on 2 CPU cores (36 and 41 s in two runs, TensorFlow import
-# included); about 8 s with `KERAS_VAE_FAST=1`.
+# **Run time:** about 35 s on 2 CPU cores (34 s in the main job of 2026-12-07, two
+# tutorials at a time, TensorFlow import included); about 8 s with `KERAS_VAE_FAST=1`.
 #
 # **Corrects:** article 004 (`004_21b0a4fad713f53e.txt`, autoencoders compared with
 # variational autoencoders), section "4.1 自编码器", its autoencoder code.
@@ -38,13 +38,13 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default
 # `outputs/01_dense_autoencoder` under the current folder.
 #
-# **Expected numbers**, measured on 2026-12-06 on 2 Intel Xeon cores (TensorFlow 2.21,
+# **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21,
 # Keras 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob`: test `loss` =
-# `reconstruction_loss` = **20.52** nats per image, MSE per pixel **0.0327**; 7.9% of codes
-# drawn from one Gaussian fitted to the codes are "off the data", 1.6% of those from the
-# default sampler (a fitted mixture). (On 2026-11-22, on 2 AMD EPYC cores, the same seeds
-# gave 20.33 and 0.0319: oneDNN's kernels round differently on the two CPUs.) Details
-# under "Results".
+# `reconstruction_loss` = **20.33** nats per image, MSE per pixel **0.0319**; 11.1% of
+# codes drawn from one Gaussian fitted to the codes are "off the data", 3.5% of those
+# from the default sampler (a fitted mixture). (An earlier run, on 2026-12-06 on 2 Intel
+# Xeon cores, gave 20.52 and 0.0327 with the same seeds: oneDNN's kernels round
+# differently on different CPUs.) Details under "Results".
 
 # %% [markdown]
 # ## Setup
@@ -162,9 +162,9 @@ print({key: round(value, 3) for key, value in final.items()})
 # pixels, mean over the images). The mean squared error per pixel of the reconstructions
 # is added to compare with models trained on squared error.
 #
-# **Expected** (full run, 2026-12-06, 2 CPU cores; command in the header): test `loss` =
-# `reconstruction_loss` = **20.52** nats per image and MSE per pixel **0.0327**; after 200
-# epochs the training loss is 18.15 and the validation loss 20.53. The validation curve
+# **Expected** (full run, 2026-12-07, 2 CPU cores; command in the header): test `loss` =
+# `reconstruction_loss` = **20.33** nats per image and MSE per pixel **0.0319**; after 200
+# epochs the training loss is 18.34 and the validation loss 20.44. The validation curve
 # is flat from about epoch 100: the model overfits the 1258 training images a little.
 
 # %%
@@ -238,8 +238,8 @@ plotting.sample_grid(
 
 # %% [markdown]
 # Expected (full run): the single Gaussian has a
-# standard deviation of about 7 on each axis; **7.9%** of 1000 codes drawn from it are off
-# the data, eight times the test codes' 1%, against **1.6%** for the default sampler. Most
+# standard deviation of about 7 on each axis; **11.1%** of 1000 codes drawn from it are off
+# the data, eleven times the test codes' 1%, against **3.5%** for the default sampler. Most
 # decoded samples are recognisable digits. Tutorial 02 repeats the
 # measurement for a VAE, whose KL term pulls the codes towards the very Gaussian it
 # samples from, fixed before training.

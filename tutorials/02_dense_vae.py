@@ -20,8 +20,9 @@
 # space, decoded latent grid and prior samples with the autoencoder of tutorial 01, and
 # see what the weight β of the KL term trades off.
 #
-# **Run time:** about 2 minutes on 2 CPU cores (106 and 117 s in two runs, TensorFlow
-# import included; up to 3 minutes on a busy machine); about 12 s with `KERAS_VAE_FAST=1`.
+# **Run time:** about 1.5 minutes on 2 CPU cores (93 s in the main job of 2026-12-07, two
+# tutorials at a time, TensorFlow import included; up to 3 minutes on a busy machine);
+# about 12 s with `KERAS_VAE_FAST=1`.
 #
 # **Corrects:** the VAE code (and the maths it implements) of three articles: article
 # 000 (`000_5fc41156a1ca64e2.txt`, VAEs compared with RNNs), section "4.1
@@ -41,9 +42,9 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default `outputs/02_dense_vae`
 # under the current folder.
 #
-# **Expected numbers**, measured on 2026-12-06 on 2 CPU cores (TensorFlow 2.21, Keras
+# **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
 # 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob` (the README's main job): for
-# β = 1, test `loss` **24.35** = `reconstruction_loss` **21.42** + `kl_loss` **2.93** nats
+# β = 1, test `loss` **24.49** = `reconstruction_loss` **21.53** + `kl_loss` **2.96** nats
 # per image. The β
 # comparison and the other numbers are under "Results".
 
@@ -184,12 +185,12 @@ print({key: round(values[-1], 3) for key, values in history.items()})
 # A latent dimension is **active** when the variance of $\mu_\phi(x)$ over the test
 # images exceeds 0.01 (Burda et al. 2016): an inactive one carries no information.
 #
-# **Expected** (β = 1, full run, 2026-12-06, 2 CPU cores; command in the header): test
-# `loss` **24.35** = `reconstruction_loss` **21.42** + `kl_loss` **2.93** nats per image
-# (after 200 epochs: training 23.71, validation 24.22; the curves are still creeping
-# down), MSE per pixel **0.0331** (tutorial 01's autoencoder: 0.0327), both latent
-# dimensions active, and 13.3% of prior draws off the data (2.6% of the fitted
-# mixture's). The VAE pays about 0.9 nats of reconstruction and 3 nats of KL for a latent
+# **Expected** (β = 1, full run, 2026-12-07, 2 CPU cores; command in the header): test
+# `loss` **24.49** = `reconstruction_loss` **21.53** + `kl_loss` **2.96** nats per image
+# (after 200 epochs: training 23.73, validation 24.17; the curves are still creeping
+# down), MSE per pixel **0.0335** (tutorial 01's autoencoder: 0.0319), both latent
+# dimensions active, and 11.6% of prior draws off the data (3.0% of the fitted
+# mixture's). The VAE pays about 1.2 nats of reconstruction and 3 nats of KL for a latent
 # space it can sample from.
 
 # %%
@@ -260,7 +261,7 @@ plotting.decoded_latent_grid(
 # estimation, Ghosh et al. 2020). `prior_codes_off_data` and `mixture_codes_off_data`
 # above are tutorial 01's "off the data" measure (the share of 1000 draws farther from
 # every training code than 99% of test codes are) for the two samplers.
-# **Expected** (β = 1, full run): 13.3% of prior draws and 2.6% of mixture draws are off
+# **Expected** (β = 1, full run): 11.6% of prior draws and 3.0% of mixture draws are off
 # the data. The mixture's codes sit where the training codes are, but the images are not
 # sharper for it. `benchmarks/vae_samples.py` scores both samplers' images against the
 # test digits with two-sample classifier tests and a digit classifier's class histogram
@@ -291,19 +292,19 @@ plotting.save_figure(figure, OUTPUT_DIR / "samples.png")
 #
 # | β | negative ELBO | reconstruction | KL | MSE per pixel | active units | prior draws off the data | mixture draws off the data |
 # |---|---|---|---|---|---|---|---|
-# | 0.1 | 26.80 | 20.27 | 6.53 | 0.0312 | 2 | 2.5% | 3.2% |
-# | 1 | **24.35** | 21.42 | 2.93 | 0.0331 | 2 | 13.3% | 2.6% |
-# | 4 | 27.20 | 27.20 | 0.00 | 0.0740 | 0 | 99.9% | 0.1% |
+# | 0.1 | 26.99 | 20.36 | 6.63 | 0.0314 | 2 | 1.4% | 2.3% |
+# | 1 | **24.49** | 21.53 | 2.96 | 0.0335 | 2 | 11.6% | 3.0% |
+# | 4 | 27.20 | 27.20 | 0.00 | 0.0740 | 0 | 100.0% | 0.4% |
 #
 # β = 1, the only model trained on the ELBO itself, has the best bound. β = 0.1
-# reconstructs as well as the autoencoder (MSE 0.0312) with codes spread beyond the
-# prior, so prior draws fall inside the data's codes (2.5% off the data). β = 4 shows
-# **posterior collapse**: the mean KL is 1.8e-5 nats, no latent dimension is active (the
-# posterior means vary by less than 0.01 across test images),
-# and the decoder draws the same average digit for every $z$ (so almost all prior draws
-# count as off the data; the mixture, fitted to codes that all sit in one spot, stays on
-# them). The β = 1 numbers explain it: a code worth 2.93 nats of KL buys
-# 27.20 − 21.42 ≈ 5.8 nats of reconstruction; at β = 4 the same code would cost 11.7,
+# reconstructs as well as the autoencoder (MSE 0.0314, against its 0.0319) with codes
+# spread beyond the prior, so prior draws fall inside the data's codes (1.4% off the
+# data). β = 4 shows **posterior collapse**: the mean KL is 1.6e-5 nats, no latent
+# dimension is active (the posterior means vary by less than 0.01 across test images),
+# and the decoder draws the same average digit for every $z$ (so every one of the 1000
+# prior draws counts as off the data; the mixture, fitted to codes that all sit in one
+# spot, stays on them). The β = 1 numbers explain it: a code worth 2.96 nats of KL buys
+# 27.20 − 21.53 ≈ 5.7 nats of reconstruction; at β = 4 the same code would cost 11.8,
 # more than it buys, so carrying no information is the better optimum.
 
 # %%

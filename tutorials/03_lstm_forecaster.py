@@ -20,9 +20,9 @@
 # the last 62 years against three baselines it has to beat to be worth its cost: "same as
 # last year", "same as one cycle ago" and a linear autoregression fitted by least squares.
 #
-# **Run time:** about 1 to 1.5 minutes on 2 CPU cores (59 and 97 s in two runs,
-# TensorFlow import included, on a machine shared with other jobs, load average 4 to 6;
-# 38 s of CPU time); about 20 s with `KERAS_VAE_FAST=1`.
+# **Run time:** about 1 minute on 2 CPU cores (64 s in the main job of 2026-12-07, two
+# tutorials at a time, TensorFlow import included; an earlier run used 38 s of CPU time);
+# about 20 s with `KERAS_VAE_FAST=1`.
 #
 # **Corrects:** article 000 (`000_5fc41156a1ca64e2.txt`, VAEs compared with RNNs),
 # section "4.2 循环神经网络（RNNs）", its LSTM code.
@@ -39,7 +39,7 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default
 # `outputs/03_lstm_forecaster` under the current folder.
 #
-# **Expected numbers**, measured on 2026-12-06 on 2 CPU cores (TensorFlow 2.21, Keras
+# **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
 # 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob` (the README's main job): one
 # year ahead, over the test years 1958-2008, the LSTM's mean absolute error is **12.7**
 # sunspots (mean of 3 seeds, 12.4 to 12.9), against 23.2 for "same as last year", 26.0
@@ -240,7 +240,7 @@ plotting.training_curves(
 # validation set, the seed alone moves the error, and a difference smaller than that
 # spread is no difference.
 #
-# **Expected** (full run, 2026-12-06, 2 CPU cores; command in the header), in sunspot
+# **Expected** (full run, 2026-12-07, 2 CPU cores; command in the header), in sunspot
 # numbers over the 51 test years:
 #
 # | forecast | MAE | RMSE |

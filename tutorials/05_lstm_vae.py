@@ -20,10 +20,12 @@
 # when it does not, and compare KL annealing schedules; then reconstruct, sample and
 # interpolate with the model that works.
 #
-# **Run time:** about 4 minutes on 2 CPU cores (230 and 243 s in two runs, TensorFlow
-# import included, on a machine shared with other jobs: load average 4 to 7; 2 minutes of
-# CPU time); 36 to 47 s with `KERAS_VAE_FAST=1` under the same load. `RUN_CYCLICAL = True`
-# adds a fifth training run of about a minute.
+# **Run time:** about 2 minutes on 2 CPU cores (111 s in the main job on 2026-12-07 on 2
+# AMD EPYC cores, TensorFlow import included, while another tutorial ran beside it; the
+# script's own clock, started after the imports, says 104 s); 36 to 47 s with
+# `KERAS_VAE_FAST=1` in earlier runs on a machine shared with other jobs.
+# `RUN_CYCLICAL = True` adds a fifth training run (the four default runs trained in 21 to
+# 26 s each).
 #
 # **Corrects:** article 001 (`001_54e3f6aded2d2551.txt`, recurrent variational
 # autoencoders), sections "3. 核心算法原理和具体操作步骤以及数学模型公式详细讲解" (the
@@ -43,18 +45,18 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default `outputs/05_lstm_vae`
 # under the current folder.
 #
-# **Expected numbers**, measured on 2 CPU cores (TensorFlow 2.21, Keras 3.15.1) with
-# `PYTHONPATH=<checkout> KERAS_VAE_OUTPUT=/tmp/t05/out python tutorials/05_lstm_vae.py`:
-# the loss terms on 2026-11-22, and again, to the last digit, on 2026-11-23 together with
-# the sampling measures added in between. The model of the figures (observation noise
-# $s = 0.1$, linear KL annealing) reaches a test negative ELBO of **−144.27** =
-# `reconstruction_loss` **−157.23** + `kl_loss` **12.97** nats per sequence, with all 8
-# latent dimensions active and a reconstruction MSE of **0.00086** per value. The same
-# model with a learned $s$ collapses: KL **0.003** nats, 0 of 8 dimensions active, MSE
-# **0.01383**, no better than predicting the average sequence (0.0135). The working
-# model's weak point is prior sampling: 68.9% of the values it decodes from prior draws
-# fall outside the data's range; from the default sampler, the mixture fitted to its
-# training codes (main job, 2026-12-06), 6.0%. Details under "Results".
+# **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
+# 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob --pages docs/tutorials --quiet`
+# (its loss terms repeat, to the last digit, those of runs of the script alone on
+# 2026-11-22 and 2026-11-23). The model of the figures (observation noise $s = 0.1$,
+# linear KL annealing) reaches a test negative ELBO of **−144.27** = `reconstruction_loss`
+# **−157.23** + `kl_loss` **12.97** nats per sequence, with all 8 latent dimensions active
+# and a reconstruction MSE of **0.00086** per value. The same model with a learned $s$
+# collapses: KL **0.003** nats, 0 of 8 dimensions active, MSE **0.01383**, no better than
+# predicting the average sequence (0.0135). The working model's weak point is prior
+# sampling: 68.9% of the values it decodes from prior draws fall outside the data's range;
+# from the default sampler, the mixture fitted to its training codes, 6.0%. Details under
+# "Results".
 
 # %% [markdown]
 # ## Setup
@@ -456,7 +458,7 @@ show_reconstructions(COLLAPSED, "collapsed_reconstructions.png")
 # every training code than 99% of test codes are), and what that does to the samples by
 # the share of sampled values outside the data's range $[0.5, 1]$.
 #
-# **Expected** (full run, `keras-vae-tutorials --output /tmp/mainjob`, 2026-12-06): for
+# **Expected** (full run, `keras-vae-tutorials --output /tmp/mainjob`, 2026-12-07): for
 # the main model ($s = 0.1$, linear annealing), 99.8% of prior draws are off the data,
 # and **68.9%** of the values decoded from them fall outside $[0.5, 1]$; from the fitted
 # mixture, **6.0%**. The posteriors are narrow (a KL of 13 nats over 8 dimensions) and

@@ -20,10 +20,10 @@
 # t-SNE projections and with TimeGAN's discriminative and predictive scores, next to the
 # TimeGAN paper's Table 2 and next to the score an independent draw of *real* sines gets.
 #
-# **Run time:** about 3 minutes on 2 CPU cores: 153 s, TensorFlow import included
-# (training 122 s, the scores 24 s), in the main job on a quiet machine; 256 s on the same
-# machine while other jobs kept the load average at 3.7 to 4.5. About 30 s with
-# `KERAS_VAE_FAST=1`.
+# **Run time:** about 3 minutes on 2 CPU cores: 175 s, TensorFlow import included
+# (training 132 s, the scores 19 s), in the main job with two tutorials running side by
+# side; an earlier version of this tutorial took 256 s while other jobs kept the load
+# average at 3.7 to 4.5. About 30 s with `KERAS_VAE_FAST=1`.
 #
 # **Corrects:** article 003 (`003_a6ecadcae4f67a0a.txt`, RNNs in generative models),
 # section "4.1 GAN中RNN的代码实例" (its LSTM GAN code), and the claim about long-range
@@ -41,13 +41,14 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default
 # `outputs/06_sequence_gan` under the current folder.
 #
-# **Expected numbers**, measured on 2026-12-06 on 2 CPU cores (TensorFlow 2.21, Keras
+# **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
 # 3.15.1) in the main job, `keras-vae-tutorials --output /tmp/mainjob` (the model and the
-# scores are seeded, so the numbers repeat): with every default of `SequenceGAN` and
-# `compile()`, after 30 epochs (80 s of training), TimeGAN's discriminative score
-# **0.009 ± 0.010** and predictive score **0.093 ± 0.000** (mean ± std over 3 repeats),
-# where an independent draw of *real* sines scores 0.007 and 0.093: within the spread of
-# the real-vs-real floor. Details under "Results".
+# scores are seeded, so the numbers repeat on the same CPU model): with every default of
+# `SequenceGAN` and `compile()`, after 30 epochs (132 s of training), TimeGAN's
+# discriminative score **0.028 ± 0.013** and predictive score **0.093 ± 0.000** (mean ±
+# std over 3 repeats), where an independent draw of *real* sines scores 0.007 and 0.093:
+# the predictive score is at the real-vs-real floor, the discriminative one about four
+# times above it. Details under "Results".
 
 # %% [markdown]
 # ## Setup
@@ -138,7 +139,7 @@ print(f"fast={FAST}, epochs={EPOCHS}, output folder: {OUTPUT_DIR}")
 # dropping) gets a direct penalty instead of waiting for the discriminator to notice.
 # It compares batch statistics, never one fake with one real sequence, so it does not pull
 # every sample towards the data's average. $\lambda = 1$ is the package default: in the
-# run below the moment term falls from 0.38 to 0.04, next to an adversarial term near
+# run below the moment term falls from 0.37 to 0.04, next to an adversarial term near
 # 0.7 (values, not gradients, but they give the scale); TimeGAN's code weights its version
 # by 100, alongside other terms.
 #
@@ -249,17 +250,17 @@ print(f"trained {EPOCHS} epochs in {train_seconds:.0f} s;",
 # change), dashed ones the validation values at the end of the epoch.
 #
 # **Expected** (full run): the first epoch belongs to the discriminator: at its end it
-# classifies 98.8% of the held-out real sines and 99.7% of fresh fakes correctly
-# (`val_d_loss` 0.662, `val_g_loss` 1.963). The generator catches up within two more
-# epochs: from epoch 3 on, `d_loss` stays between 1.34 and 1.39, close to
-# $2 \log 2 \approx 1.386$, and `g_loss` between 0.73 and 0.82 ($\log 2 \approx 0.693$
-# plus the moment term), while the moment term falls from 0.384 (epoch 1) to 0.036 (epoch
-# 30). In the last eight epochs `d_loss` is between 1.385 and 1.390: the discriminator does
+# classifies 98.8% of the held-out real sines and 99.6% of fresh fakes correctly
+# (`val_d_loss` 0.658, `val_g_loss` 1.971). The generator catches up within two more
+# epochs: from epoch 3 on, `d_loss` stays between 1.35 and 1.39, close to
+# $2 \log 2 \approx 1.386$, and `g_loss` between 0.73 and 0.81 ($\log 2 \approx 0.693$
+# plus the moment term), while the moment term falls from 0.370 (epoch 1) to 0.038 (epoch
+# 30). In the last six epochs `d_loss` is between 1.385 and 1.388: the discriminator does
 # no better than a coin on the batches it trains on. The accuracies are a noisy gauge of
 # such a balanced game: with every probability near 0.5, a small shift of the
 # discriminator's bias flips the sign of most mean logits, so from epoch 3 on the validation
-# accuracies swing between 0.0005 and 1.0 from one epoch to the next while `val_d_loss`
-# stays between 1.30 and 1.44. Read `d_loss` first.
+# accuracies swing between 0.06 and 0.98 from one epoch to the next while `val_d_loss`
+# stays between 1.34 and 1.40. Read `d_loss` first.
 
 # %%
 epochs = np.arange(1, len(history["d_loss"]) + 1)
@@ -288,9 +289,9 @@ plotting.save_figure(figure, OUTPUT_DIR / "training_curves.png")
 # against fresh fakes. `predict` returns the discriminator's probability that each
 # sequence is real, so we can also ask it about the test sines and about generated ones.
 #
-# **Expected** (full run): test `d_loss` **1.383** ($2 \log 2 \approx 1.386$), `g_loss`
-# 0.735, `moment_loss` 0.045, `d_real_accuracy` 0.739 and `d_fake_accuracy` 0.306. The
-# discriminator's mean probability of "real" is 0.504 for the test sines and 0.502 for
+# **Expected** (full run): test `d_loss` **1.385** ($2 \log 2 \approx 1.386$), `g_loss`
+# 0.725, `moment_loss` 0.038, `d_real_accuracy` 0.888 and `d_fake_accuracy` 0.199. The
+# discriminator's mean probability of "real" is 0.504 for the test sines and 0.503 for
 # generated sequences: at the end of training the game's own discriminator cannot tell them
 # apart. That says as much about it as about the samples: it takes one step per generator
 # step and chases a moving target. A classifier trained to convergence against the frozen
@@ -313,20 +314,20 @@ print(f"discriminator's mean P(real): test sines {p_real.mean():.3f}, "
 # below compare the properties the data section pointed out (the range of the values and
 # where the first step starts), then three shape checks.
 #
-# **Expected** (full run): generated values span [0.505, 0.999] (real: [0.500, 1.000]),
-# the middle 98% of generated first steps lie in [0.509, 0.563] (real: [0.501, 0.549]),
+# **Expected** (full run): generated values span [0.503, 0.998] (real: [0.500, 1.000]),
+# the middle 98% of generated first steps lie in [0.507, 0.562] (real: [0.501, 0.549]),
 # and the mean step size is close (0.0158 against 0.0165): the generator has learned where
 # the arcs start, where they can end, and how fast they move. Three shape checks separate
 # the two sets, each a number for something every real sequence has:
 #
-# - `roughness`, the mean absolute second difference: 0.0030 against 0.0011. The curves are
+# - `roughness`, the mean absolute second difference: 0.0028 against 0.0011. The curves are
 #   smooth to the eye, but bend more.
 # - `upward_bends`, the share of steps where a curve bends upwards (second difference above
-#   1e-4, far above float32 rounding): 31.7% against none. A real arc is a piece of a sine
+#   1e-4, far above float32 rounding): 29.4% against none. A real arc is a piece of a sine
 #   of less than half a period above its midline, so it only ever bends downwards; many
 #   generated curves are S-shaped (they start flat, then take off), as the figure shows.
 # - `feature_correlation`, the mean absolute correlation, across sequences, between the
-#   five features' levels (each feature's mean over the sequence): 0.043 against 0.011. The
+#   five features' levels (each feature's mean over the sequence): 0.057 against 0.011. The
 #   real features are drawn independently; the generator, which derives all five from one
 #   code through one LSTM, ties them together (more weakly than an earlier version of this
 #   tutorial did, which scored 0.062).
@@ -432,7 +433,7 @@ for name, result in results.items():
 #
 # | Sines, 10000 × (24, 5) | Discriminative (lower is better) | Predictive (lower is better) |
 # |---|---|---|
-# | **SequenceGAN, defaults, 30 epochs** (this tutorial, 3 repeats) | **0.009 ± 0.010** | **0.093 ± 0.000** |
+# | **SequenceGAN, defaults, 30 epochs** (this tutorial, 3 repeats) | **0.028 ± 0.013** | **0.093 ± 0.000** |
 # | Second real draw (this tutorial's floor, 3 repeats) | 0.007 | 0.093 |
 # | TimeGAN (paper, Table 2) | .011 ± .008 | .093 ± .019 |
 # | RCGAN (paper, Table 2) | .022 ± .008 | .097 ± .001 |
@@ -443,20 +444,20 @@ for name, result in results.items():
 # to a few dozen of the held-out sequences. A predictor trained on real sines has an error of 0.093, next to the paper's
 # 0.094 for its original data: no generator can push the predictive score much below that.
 #
-# **Discriminative.** 0.009 means the post-hoc classifier labels about 50.9% of the
-# held-out sequences correctly: level with TimeGAN (.011) in the paper, better than RCGAN
-# (.022) and C-RNN-GAN (.229), and within one standard deviation of the real-vs-real floor.
-# The spread over the three classifiers (± 0.010) is as large as the score: one score is a
-# noisy number, hence the repeats. The shape checks above still show a difference a
-# classifier could learn with more data: no real arc bends upwards, while 31.7% of the
-# generated steps do.
+# **Discriminative.** 0.028 means the post-hoc classifier labels about 52.8% of the
+# held-out sequences correctly: behind TimeGAN (.011) in the paper, close to RCGAN (.022)
+# and far ahead of C-RNN-GAN (.229), and about four times the real-vs-real floor, more
+# than one standard deviation above it. The three classifiers give 0.014, 0.046 and 0.025
+# (± 0.013, half the score): one score is a noisy number, hence the repeats. The shape
+# checks above show a difference such a classifier can pick up: no real arc bends
+# upwards, while 29.4% of the generated steps do.
 #
 # **Predictive.** 0.093 is the floor: level with TimeGAN (.093) and with the
 # paper's original data (.094), better than RCGAN (.097) and C-RNN-GAN (.127). Note what
 # the score can see on these sines: the real features are drawn independently, so the best
 # predictor of the last feature learns that feature's typical path, step by step. A
 # predictor trained on samples can be misled both by a wrong path and by links between
-# features that real data lack (our samples' features correlate at 0.043); here neither
+# features that real data lack (our samples' features correlate at 0.057); here neither
 # costs much, which is why this score is near its floor while the discriminative one is not.
 #
 # **Per-step noise costs both scores here.** An earlier version of this tutorial (full
@@ -493,10 +494,11 @@ for name, result in results.items():
 # around the game's equilibrium rather than settling on it. `compile()` therefore gives the
 # generator `Adam(1e-3, beta_1=0.5, use_ema=True, ema_momentum=0.995)`: Keras keeps an
 # exponential moving average of its weights, and `fit` ends with the generator on the
-# average (the discriminator keeps its last weights). In this tutorial it moved the score
-# from 0.037 (last iterate, the earlier run above) to 0.009; the benchmark, 80 epochs, gets
-# 0.008 (see the README's Benchmarks section for the table and the other seeds). To sample
-# from the last iterate, pass your own `g_optimizer=` without `use_ema`.
+# average (the discriminator keeps its last weights). In this tutorial the score went from
+# 0.037 ± 0.019 (last iterate, the earlier run above) to 0.028 ± 0.013, a change smaller
+# than either spread; the benchmark, 80 epochs, gets 0.008 (see the README's Benchmarks
+# section for the table and the other seeds). To sample from the last iterate, pass your
+# own `g_optimizer=` without `use_ema`.
 
 # %%
 gan_scores, floor = results["SequenceGAN"], results["second real draw"]
@@ -561,7 +563,7 @@ errata.show(errata.for_tutorial("06"))
 #   every noise. Eq. (2) has no per-sample target: the adversarial term is the
 #   discriminator's judgement of each fake, and the moment term compares batch statistics
 #   only. The generated sequences above differ from one another, and the moment term
-#   holds their per-step spread near the data's (test `moment_loss` 0.045).
+#   holds their per-step spread near the data's (test `moment_loss` 0.038).
 # - **No game.** The two networks are compiled and trained separately, so the generator's
 #   gradient does not depend on the discriminator at all. Here each training step updates
 #   the discriminator on real and fake batches, then the generator through the
@@ -582,8 +584,8 @@ errata.show(errata.for_tutorial("06"))
 # and a moment-matching term, a pair of 64-unit LSTMs learns in 30 epochs where TimeGAN's
 # sines start and end, how fast they move and how they are spread at each step, until the
 # game's own discriminator is at chance. With the defaults (sampling from the generator's
-# moving average), a fresh classifier labels 50.9% of held-out real and generated sequences
-# correctly (discriminative score 0.009 against a floor of 0.007), though the generated
+# moving average), a fresh classifier labels 52.8% of held-out real and generated sequences
+# correctly (discriminative score 0.028 against a floor of 0.007), and the generated
 # curves still bend upwards where real arcs never do. How the generator reads its noise matters too: per-step noise, the RCGAN
 # default, adds visible jitter and here worsens both scores. Always score a real-vs-real
 # reference beside a generator: it tells how close to "perfect" a number is. **Next:**

@@ -24,9 +24,10 @@
 # real data, and the PCA / t-SNE picture. Several seeds, mean ± std, and a test split
 # that no decision ever looks at.
 #
-# **Run time:** about 2.5 minutes on 2 CPU cores shared with other jobs: 131 to 154 s in
-# three runs at load averages of 2.6 to 7.6, TensorFlow import included (training 73 to
-# 87 s, scoring 42 to 56 s). About 35 s with `KERAS_VAE_FAST=1` (33 s twice, through
+# **Run time:** about 1.5 minutes on 2 CPU cores: 99 s in the main job with two tutorials
+# running side by side, TensorFlow import included (training 57 s, scoring 26 s); three
+# earlier runs on cores shared with other jobs took 131 to 154 s at load averages of 2.6
+# to 7.6. About 35 s with `KERAS_VAE_FAST=1` (33 s twice, through
 # `keras-vae-tutorials --only 07 --fast`; once 60 s under heavy load).
 #
 # **Corrects:** no code of its own; it measures three evaluation claims of the articles:
@@ -48,14 +49,14 @@
 # Figures and `summary.json` go to `$KERAS_VAE_OUTPUT`, by default
 # `outputs/07_evaluating_generative_models` under the current folder.
 #
-# **Expected numbers**, measured on 2026-12-06 on 2 CPU cores (TensorFlow 2.21, Keras
+# **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
 # 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob` (the README's main job). On the
 # digits' test split, mean ± std over 3 seeds: the β = 1 VAE's negative ELBO is
-# **24.65 ± 0.02** nats per image and its IWAE NLL **24.32 ± 0.01** at k = 1000. The
-# β = 0.25 VAE reports the lower loss (**20.45** against 24.54) but has the worse NLL
+# **24.64 ± 0.03** nats per image and its IWAE NLL **24.32 ± 0.01** at k = 1000. The
+# β = 0.25 VAE reports the lower loss (**20.44** against 24.53) but has the worse NLL
 # (**24.95 ± 0.09**), and the validation split picks β = 1 before the test split is read.
 # On the sines, after 10 epochs with the models' defaults, TimeGAN's discriminative score
-# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.225 ± 0.010** for `LSTMVAE`
+# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.223 ± 0.035** for `LSTMVAE`
 # samples, against **0.014 ± 0.002** for a second draw of real sines. Details under
 # "Results".
 
@@ -562,8 +563,8 @@ for name, result in sequence_scores.items():
 #
 # | scored against the training set | discriminative (lower: better) | predictive (lower: better) | values out of range |
 # |---|---|---|---|
-# | `SequenceGAN` samples | 0.258 ± 0.079 | 0.113 ± 0.002 | 0% |
-# | `LSTMVAE` samples (default: fitted mixture) | 0.225 ± 0.010 | 0.095 ± 0.000 | 0% |
+# | `SequenceGAN` samples | 0.258 ± 0.079 | 0.113 ± 0.001 | 0% |
+# | `LSTMVAE` samples (default: fitted mixture) | 0.223 ± 0.035 | 0.095 ± 0.000 | 0% |
 # | second real draw (the floor) | **0.014 ± 0.002** | **0.094 ± 0.000** | 0% |
 #
 # The `LSTMVAE`'s test negative ELBO is −72.51 nats per sequence (`evaluate`: −72.03), its
@@ -575,8 +576,8 @@ for name, result in sequence_scores.items():
 # judged by its distance from these numbers; a score below the floor would be noise.
 #
 # **Both short runs are far from the floor.** The classifier tells the VAE's samples from
-# real sines 72% of the time (0.225) and the GAN's 76% (0.258, but its three classifiers
-# range from 0.172 to 0.364: after 10 epochs the GAN is still far from settled). The VAE's
+# real sines 72% of the time (0.223) and the GAN's 76% (0.258, but its three classifiers
+# range from 0.174 to 0.364: after 10 epochs the GAN is still far from settled). The VAE's
 # samples, decoded from a mixture fitted to its training codes, stay in the data's range
 # $[0.5, 1]$, and they train the better predictor (0.095, near the floor, against 0.113).
 # An earlier version of this tutorial decoded prior draws $z \sim \mathcal{N}(0, I)$
@@ -602,7 +603,7 @@ for name, result in sequence_scores.items():
 # the GAN as good as real data.
 #
 # **These are short runs.** Tutorial 06 trains the same GAN for 30 epochs on 10000
-# sequences (its full run of 2026-12-06: 0.009 ± 0.010 and 0.093 ± 0.000), and
+# sequences (its full run of 2026-12-07: 0.028 ± 0.013 and 0.093 ± 0.000), and
 # `benchmarks/sequence_gan.py` trains the GAN for 80 epochs and the LSTMVAE for 40 on 10000
 # sequences and scores with 10 repeats and the reference settings (GAN 0.008 ± 0.007,
 # LSTMVAE samples 0.037 ± 0.013). Quote those for the models' standing; this section shows
