@@ -32,6 +32,7 @@ from keras_vae.checks import (
     check_fraction,
     check_positive_int,
     check_same_length,
+    check_seed,
 )
 from keras_vae.models import LSTMVAE, DenseVAE
 
@@ -614,7 +615,7 @@ def embed_real_and_synthetic(
     real, synthetic = _check_real_and_synthetic(real, synthetic, min_sequences=1)
     method = check_choice(method, "method", ("pca", "tsne"))
     n = check_positive_int(n, "n")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     rng = np.random.default_rng(seed)
 
     def reduce(x):  # a random subset of at most n sequences, each averaged over features
@@ -676,18 +677,12 @@ def _check_real_and_synthetic(real, synthetic, min_sequences: int):
     return real, synthetic
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}")
-    return int(seed)
-
-
 def _check_run_settings(repeats, iterations, batch_size, seed):
     return (
         check_positive_int(repeats, "repeats"),
         check_positive_int(iterations, "iterations"),
         check_positive_int(batch_size, "batch_size"),
-        _check_seed(seed),
+        check_seed(seed),
     )
 
 
@@ -960,8 +955,8 @@ def importance_weighted_nll(
     """
     encode, log_likelihood = vae_likelihood_functions(model)
     x = check_array(
-        x, "x", example_shape=model.example_shape, value_range=model.target_range,
-        range_reason=model._range_reason(), owner="importance_weighted_nll",
+        x, "x", example_shape=model.example_shape, value_range=model.data_spec.value_range,
+        range_reason=model.data_spec.range_reason, owner="importance_weighted_nll",
     )
     return importance_weighted_bounds(
         encode, log_likelihood, x, num_samples=num_samples, batch_size=batch_size, seed=seed
@@ -1005,7 +1000,7 @@ def importance_weighted_bounds(
     x = check_array(x, "x", owner="importance_weighted_bounds")
     num_samples = check_positive_int(num_samples, "num_samples")
     batch_size = check_positive_int(batch_size, "batch_size")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     latent_dim = _check_likelihood_functions(encode, log_likelihood, x[:1])
 
     # Fixed chunk shapes, (examples, samples) = (e, s) with e * s <= batch_size, so the graph

@@ -9,7 +9,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_vae import DenseAutoencoder, DenseVAE
-from keras_vae.training import GenerativeModel, Phase
+from keras_vae.training import DataSpec, GenerativeModel, Phase
 
 
 def tiny_vae(**kwargs):
@@ -190,9 +190,8 @@ class TwoPhaseToy(GenerativeModel):
         self.b = self.add_weight(shape=(), initializer="ones", name="b")
         self.built = True
 
-    @property
-    def example_shape(self):
-        return (1,)
+    # One declaration of the data (x of shape (batch, 1), no targets), not several hooks.
+    data_spec = DataSpec((1,), targets="none")
 
     def compile(self, a_optimizer, b_optimizer, **kwargs):
         # As SequenceGAN: the other optimizers first, then compile() builds them all.

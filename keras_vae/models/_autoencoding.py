@@ -7,6 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_vae.checks import check_positive_int
+from keras_vae.validation import DataSpec
 
 
 def batched(fn, x, batch_size=1024):
@@ -21,8 +22,8 @@ def batched(fn, x, batch_size=1024):
 
 
 class ObservedMixin:
-    """For models with `self.observation` (an `ObservationModel`): its settings and the
-    range targets must lie in."""
+    """For models with `self.observation` (an `ObservationModel`) whose targets are their
+    inputs: the likelihood's settings, and the data spec with the range it needs."""
 
     @property
     def likelihood(self) -> str:
@@ -33,16 +34,17 @@ class ObservedMixin:
         return self.observation.observation_std
 
     @property
-    def target_range(self):
-        return self.observation.value_range
-
-    def _range_reason(self):
+    def data_spec(self):
+        reason = ""
         if self.likelihood == "bernoulli":
-            return (
+            reason = (
                 " because likelihood='bernoulli' models each value as a probability "
                 "(scale the data, e.g. divide 8-bit pixels by 255, or use likelihood='gaussian')"
             )
-        return ""
+        return DataSpec(
+            self.example_shape, targets="inputs", value_range=self.observation.value_range,
+            range_reason=reason,
+        )
 
     def _observation_config(self):
         return {"likelihood": self.likelihood, "observation_std": self.observation_std}

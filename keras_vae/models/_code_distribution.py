@@ -10,7 +10,7 @@ from keras import ops
 
 from keras_vae.checks import check_choice, check_positive_int
 from keras_vae.layers import GaussianMixture
-from keras_vae.models._dense import check_seed
+from keras_vae.checks import check_seed
 
 #: What `sample(prior=...)` draws codes from.
 AGGREGATE = "aggregate"  # a Gaussian mixture fitted to the training codes
@@ -82,7 +82,7 @@ class CodeDistributionMixin:
                 standard normal prior N(0, I) the VAE was trained with.
         """
         n = check_positive_int(n, "n")
-        seed = check_seed(seed)
+        seed = check_seed(seed, optional=True)
         prior = self._check_prior(prior)
         if prior == STANDARD:
             return self._standard_codes(n, seed)

@@ -4,12 +4,12 @@ and NumPy-in/NumPy-out helpers. Private: users meet only the two public classes.
 from __future__ import annotations
 
 import math
-import numbers
 
 import keras
 import numpy as np
 
 from keras_vae.checks import (
+    check_seed,
     check_array,
     check_positive_int,
     check_shape,
@@ -23,15 +23,6 @@ from keras_vae.training import GenerativeModel
 def kernel_initializer(seed: int | None, index: int):
     """Glorot-uniform, seeded per layer when the model has a seed (reproducible weights)."""
     return keras.initializers.GlorotUniform(seed=None if seed is None else seed + index)
-
-
-def check_seed(seed):
-    """Returns `seed` as None or an `int` >= 0 (NumPy integers included), else raises."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"`seed` must be None or an integer >= 0. Received: seed={seed!r}")
-    return int(seed)
 
 
 def build_mlp_encoder(input_shape, hidden_dims, heads, seed, name="encoder"):
@@ -94,7 +85,7 @@ class DenseModel(ObservedMixin, GenerativeModel):
         input_shape = check_shape(input_shape, "input_shape")
         latent_dim = check_positive_int(latent_dim, "latent_dim")
         hidden_dims = check_sizes(hidden_dims, "hidden_dims")
-        seed = check_seed(seed)
+        seed = check_seed(seed, optional=True)
         super().__init__(**kwargs)
         # === Config ===
         self.data_shape = input_shape

@@ -7,7 +7,7 @@ import keras
 from keras import ops
 
 from keras_vae.checks import check_array, check_positive_int, check_sizes
-from keras_vae.models._dense import check_seed
+from keras_vae.checks import check_seed
 from keras_vae.training import GenerativeModel
 
 # Keras runs an LSTM with the fused cuDNN kernel on a GPU only when all of these hold (see
@@ -156,7 +156,7 @@ class RecurrentModel(GenerativeModel):
                 "`hidden_dims` must list at least one LSTM size, e.g. (64,). "
                 f"Received: hidden_dims={hidden_dims!r}"
             )
-        seed = check_seed(seed)
+        seed = check_seed(seed, optional=True)
         super().__init__(**kwargs)
         self.sequence_length = sequence_length
         self.num_features = num_features

@@ -9,6 +9,7 @@ from keras import ops
 from keras_vae.checks import check_bool, check_positive_int
 from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import RecurrentModel, build_lstm_encoder
+from keras_vae.validation import DataSpec
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
@@ -83,8 +84,6 @@ class LSTMForecaster(RecurrentModel):
     """
 
     loss_names = ("loss", "mae")
-    requires_targets = True
-    inputs_are_targets = False
 
     def __init__(
         self,
@@ -116,8 +115,8 @@ class LSTMForecaster(RecurrentModel):
         self.built = True
 
     @property
-    def target_shape(self):
-        return (self.horizon, self.num_targets)
+    def data_spec(self):
+        return DataSpec(self.example_shape, targets="required", target_shape=(self.horizon, self.num_targets))
 
     def _check_target_columns(self, target_columns):
         if target_columns is None:

@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_vae import losses
+from keras_vae import losses, validation
 from keras_vae.checks import (
     check_array,
     check_bool,
@@ -17,9 +17,10 @@ from keras_vae.checks import (
 )
 from keras_vae.layers import Sampling
 from keras_vae.models._autoencoding import batched
-from keras_vae.models._dense import check_seed
+from keras_vae.checks import check_seed
 from keras_vae.models._recurrent import RecurrentModel, dense, lstm
 from keras_vae.training import Phase
+from keras_vae.validation import DataSpec
 
 
 def _build_generator(sequence_length, noise_dim, num_features, hidden_dims, num_classes, step_noise, seed):
@@ -184,7 +185,6 @@ class SequenceGAN(RecurrentModel):
     """
 
     loss_names = ("d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy", "moment_loss")
-    inputs_are_targets = False
 
     def __init__(
         self,
@@ -283,8 +283,11 @@ class SequenceGAN(RecurrentModel):
     # === Networks ===
 
     @property
-    def target_shape(self):
-        return ()
+    def data_spec(self):
+        # y: integer class labels for a conditional GAN (required), nothing otherwise.
+        if self.num_classes:
+            return DataSpec(self.example_shape, targets="labels", num_classes=self.num_classes)
+        return DataSpec(self.example_shape, targets="none")
 
     def _with_labels(self, values, labels):
         if not self.num_classes:
@@ -403,29 +406,6 @@ class SequenceGAN(RecurrentModel):
 
     # === Inputs ===
 
-    def _check_y(self, y, name):
-        owner = type(self).__name__
-        if not self.num_classes:
-            raise ValueError(
-                f"{owner} without `num_classes` learns from sequences alone; pass x only, or "
-                f"set num_classes to condition on labels. Received: {name} of shape {np.shape(y)}"
-            )
-        labels = check_array(y, name, example_shape=(), owner=owner)
-        if (labels != np.round(labels)).any() or labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(
-                f"{owner}: `{name}` must hold integer class labels in [0, {self.num_classes}). "
-                f"Received values in [{labels.min():g}, {labels.max():g}]"
-            )
-        return labels.astype("int32")
-
-    def _check_arrays(self, x, y, sample_weight, where):
-        if self.num_classes and y is None:
-            raise ValueError(
-                f"SequenceGAN(num_classes={self.num_classes}) is conditional: call fit(x, y) with "
-                f"integer labels y of shape (batch,). Received: {where}y=None"
-            )
-        return super()._check_arrays(x, y, sample_weight, where)
-
     def _prepare_fit(self, x):
         # After the checks, so a call that fails leaves the model as it was.
         if self.adapted:
@@ -439,17 +419,8 @@ class SequenceGAN(RecurrentModel):
         self.adapt(x)
 
     def predict(self, x, batch_size=None, verbose="auto", **kwargs):
-        """The discriminator's probability that each sequence is real, `(n,)`."""
-        if self.num_classes:
-            if not isinstance(x, (tuple, list)) or len(x) != 2:
-                raise ValueError(
-                    f"SequenceGAN(num_classes={self.num_classes}).predict takes (sequences, labels). "
-                    f"Received: {type(x).__name__}"
-                )
-            sequences = self._check_x(x[0])
-            labels = self._check_y(x[1], "labels")
-            self._use_steps_per_execution(kwargs.get("callbacks"), kwargs.get("steps"))
-            return keras.Model.predict(self, (sequences, labels), batch_size=batch_size, verbose=verbose, **kwargs)
+        """The discriminator's probability that each sequence is real, `(n,)`; a conditional
+        GAN takes `(sequences, labels)`."""
         return super().predict(x, batch_size=batch_size, verbose=verbose, **kwargs)
 
     # === Generation ===
@@ -461,7 +432,7 @@ class SequenceGAN(RecurrentModel):
         if self.num_classes:
             if labels is None:
                 raise ValueError(f"{owner}(num_classes={self.num_classes}) needs `labels` of shape (n,). Received: None")
-            labels = self._check_y(labels, "labels")
+            labels = validation.check_y(self.data_spec, owner, labels, "labels")
             if len(labels) != len(noise):
                 raise ValueError(f"{owner}: `labels` must have {len(noise)} entries, one per sequence. Received {len(labels)}")
             both = np.concatenate([noise.reshape(len(noise), -1), labels[:, None]], axis=1)
@@ -485,7 +456,7 @@ class SequenceGAN(RecurrentModel):
                 reproducible draw.
         """
         n = check_positive_int(n, "n")
-        seed = check_seed(seed)
+        seed = check_seed(seed, optional=True)
         if not self.adapted:
             raise ValueError("SequenceGAN has no scaler yet: fit it (or call adapt(x)) before sampling. Received: an unadapted model")
         shape = (n, self.sequence_length, self.noise_dim)
