@@ -23,8 +23,8 @@ from keras_vae.checks import (
     check_choice,
     check_non_negative_float,
     check_positive_int,
+    check_seed,
 )
-from keras_vae.models._dense import check_seed
 
 SCHEDULES = ("linear", "sigmoid", "cyclical")
 UNITS = ("batch", "epoch")
@@ -268,7 +268,7 @@ class SampleMonitor(keras.callbacks.Callback):
             )
         self.every = check_positive_int(every, "every")
         self.num_examples = check_positive_int(num_examples, "num_examples")
-        self.seed = check_seed(seed)
+        self.seed = check_seed(seed, optional=True)
         self.last_path = None
         self._epochs = None
 

@@ -20,6 +20,22 @@ def format_shape(shape) -> str:
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
+#: The largest seed every consumer takes: NumPy's legacy `RandomState` stops at 2**32 - 1.
+MAX_SEED = 2**32 - 1  # also what scikit-learn takes as `random_state`
+
+
+def check_seed(seed, name: str = "seed", *, optional: bool = False) -> int | None:
+    """Returns `seed` as an `int` in [0, 2**32 - 1] (NumPy integers included); None passes
+    when `optional` (draw fresh randomness). Else raises `ValueError`. The one seed check of
+    the package: models, samplers, callbacks, data helpers and scores."""
+    if seed is None and optional:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        allowed = "None or an integer" if optional else "an integer"
+        raise ValueError(f"`{name}` must be {allowed} in [0, 2**32 - 1]. Received: {name}={seed!r}")
+    return int(seed)
+
+
 def check_bool(value, name: str) -> bool:
     """`value` must be True or False (not 0, 1 or a string)."""
     if not isinstance(value, bool):

@@ -42,6 +42,7 @@ from keras_vae.checks import (
     check_non_negative_float,
     check_positive_int,
     check_same_length,
+    check_seed,
 )
 
 # These mirror keras/src/datasets/mnist.py and fashion_mnist.py (checked against Keras 3.15):
@@ -62,7 +63,6 @@ _FASHION_FILES = (  # in the order x_train, y_train, x_test, y_test
 _TITLES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 _IMAGE_SIZE = 28
 _NUM_CLASSES = 10
-_MAX_SEED = 2**32 - 1  # scikit-learn's `random_state` must fit in an unsigned 32-bit int
 
 
 class DatasetUnavailableError(OSError):
@@ -129,7 +129,7 @@ def load_digits(
     ```
     """
     validation_fraction, test_fraction = _check_split_fractions(validation_fraction, test_fraction)
-    seed = _check_seed(seed, "seed")
+    seed = check_seed(seed)
 
     digits = sklearn_load_digits()
     # The pixels are integer counts 0..16 (how many of 4x4 sub-pixels were inked in the
@@ -198,7 +198,7 @@ def load_mnist(
     """
     name = check_choice(name, "name", tuple(_TITLES))
     validation_fraction = check_fraction(validation_fraction, "validation_fraction")
-    seed = _check_seed(seed, "seed")
+    seed = check_seed(seed)
     home = _keras_home(cache_dir)
 
     if name == "mnist":
@@ -308,7 +308,7 @@ def make_dataset(
                 f"{owner}: `{flag_name}` must be True or False. Received: {flag_name}={flag!r}"
             )
     if seed is not None:
-        seed = _check_seed(seed, "seed")
+        seed = check_seed(seed)
     n = len(x_array)
     if drop_remainder and batch_size > n:
         raise ValueError(
@@ -463,7 +463,7 @@ def make_sines(
     n = check_positive_int(n, "n")
     sequence_length = check_positive_int(sequence_length, "sequence_length")
     num_features = check_positive_int(num_features, "num_features")
-    rng = np.random.default_rng(_check_seed(seed, "seed"))
+    rng = np.random.default_rng(check_seed(seed))
     frequency = rng.uniform(0.0, _TIMEGAN_SINE_HIGH, size=(n, 1, num_features))  # (n, 1, features)
     phase = rng.uniform(0.0, _TIMEGAN_SINE_HIGH, size=(n, 1, num_features))
     t = np.arange(sequence_length, dtype="float64")[None, :, None]  # (1, timesteps, 1)
@@ -560,7 +560,7 @@ def make_anomalous_sines(
             f"Received: anomaly_fraction={anomaly_fraction}, n_test={n_test}"
         )
     noise = check_non_negative_float(noise, "noise")
-    seed = _check_seed(seed, "seed")
+    seed = check_seed(seed)
     normal_rng, anomaly_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
     )
@@ -989,7 +989,7 @@ def load_ecg5000(
         https://www.timeseriesclassification.com/description.php?Dataset=ECG5000
     """
     validation_fraction, test_fraction = _check_split_fractions(validation_fraction, test_fraction)
-    seed = _check_seed(seed, "seed")
+    seed = check_seed(seed)
     home = _keras_home(cache_dir)
 
     beats, labels = _read_ecg5000(home)  # (5000, 140) float32, (5000,) int64 in 1..5
@@ -1035,17 +1035,6 @@ def _check_split_fractions(validation_fraction, test_fraction) -> tuple[float, f
             f"test_fraction={test_fraction}"
         )
     return validation_fraction, test_fraction
-
-
-def _check_seed(seed, name: str) -> int:
-    """Returns `seed` as an `int` in [0, 2**32 - 1], else raises `ValueError`."""
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ValueError(f"`{name}` must be an integer. Received: {name}={seed!r}")
-    if not 0 <= seed <= _MAX_SEED:
-        raise ValueError(
-            f"`{name}` must be an integer in [0, 2**32 - 1]. Received: {name}={seed!r}"
-        )
-    return int(seed)
 
 
 def _stratified_split(x, y, size: int, seed: int, name: str, fraction: float):

@@ -401,7 +401,7 @@ for key, spec in MODELS.items():
             add_sizes(f"{cls_name}.{method}", on_model(key, method), "n", model=key)
             for seed in (-1, 2.5, "0"):
                 case(f"{cls_name}.{method}", "bad seed", on_model_with(key, method, "seed", 2), seed,
-                     r"`seed` must be None or an integer >= 0", rf"Received: seed={esc(repr(seed))}", model=key)
+                     r"`seed` must be None or an integer in \[0, 2\*\*32 - 1\]", rf"Received: seed={esc(repr(seed))}", model=key)
     if spec.bernoulli:  # the likelihood's range applies to targets: fit(x_noisy, x_clean) checks y
         case(f"{cls_name}.fit", "integers for a Bernoulli likelihood", fitting_with(key, np.zeros((N, *spec.example)), "y"),
              np.full((N, *spec.example), 255, "uint8"), r"`y` must have values in \[0\.0, 1\.0\] because likelihood='bernoulli'",
@@ -556,8 +556,8 @@ CONSTRUCTORS = [
     (DenseVAE, {"free_bits": float("inf")}, "non-finite number", r"`free_bits` must be a finite number >= 0", r"Received: free_bits=inf"),
     (DenseVAE, {"likelihood": "poisson"}, "unknown option string", r"`likelihood` must be one of \('bernoulli', 'gaussian'\)",
      r"Received: likelihood='poisson'"),
-    (DenseVAE, {"seed": -1}, "bad seed", r"`seed` must be None or an integer >= 0", r"Received: seed=-1"),
-    (DenseVAE, {"seed": "0"}, "bad seed", r"`seed` must be None or an integer >= 0", r"Received: seed='0'"),
+    (DenseVAE, {"seed": -1}, "bad seed", r"`seed` must be None or an integer in \[0, 2\*\*32 - 1\]", r"Received: seed=-1"),
+    (DenseVAE, {"seed": "0"}, "bad seed", r"`seed` must be None or an integer in \[0, 2\*\*32 - 1\]", r"Received: seed='0'"),
     (DenseVAE, {"observation_std": 0.5}, "contradictory arguments", r"`observation_std` only applies to likelihood='gaussian'",
      r"Received: likelihood='bernoulli', observation_std=0\.5"),
     (DenseAutoencoder, {"input_shape": ()}, "empty feature axis", r"`input_shape` must be a non-empty tuple", r"Received: input_shape=\(\)"),
@@ -849,7 +849,7 @@ for function in (evaluation.discriminative_score, evaluation.predictive_score, e
     sizes = ("n",) if function is evaluation.embed_real_and_synthetic else ("repeats", "iterations", "batch_size", "hidden_dim")
     for name in sizes:
         add_sizes(target, with_kwarg(function, name, SEQS, SEQS), name)
-    case(target, "bad seed", with_kwarg(function, "seed", SEQS, SEQS), -1, r"`seed` must be an integer >= 0", r"Received: seed=-1")
+    case(target, "bad seed", with_kwarg(function, "seed", SEQS, SEQS), -1, r"`seed` must be an integer in \[0, 2\*\*32 - 1\]", r"Received: seed=-1")
 case("evaluation.discriminative_score", "empty batch", with_kwarg(evaluation.discriminative_score, "real", synthetic=SEQS), SEQS[:1],
      r"`real` must contain at least 2 sequences", r"Received shape=\(1, 6, 3\)")
 case("evaluation.predictive_score", "wrong feature count", lambda env, x: evaluation.predictive_score(x, x), SEQS[..., :1],
@@ -874,7 +874,7 @@ case("evaluation.importance_weighted_bounds", "wrong object type", with_kwarg(ev
 case("evaluation.importance_weighted_bounds", "NaN", with_kwarg(evaluation.importance_weighted_bounds, "x", len, len),
      np.full((2, 3), np.nan), r"`x` must contain only finite values", r"Received nan at index \(0, 0\)")
 case("evaluation.importance_weighted_bounds", "bad seed", with_kwarg(evaluation.importance_weighted_bounds, "seed", len, len, X_IMG), -1,
-     r"`seed` must be an integer >= 0", r"Received: seed=-1")
+     r"`seed` must be an integer in \[0, 2\*\*32 - 1\]", r"Received: seed=-1")
 
 # --- keras_vae.callbacks and keras_vae.plotting: their argument checks ---
 

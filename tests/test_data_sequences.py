@@ -563,7 +563,7 @@ SERIES = np.arange(64.0)
         ("load_ecg5000", {"validation_fraction": 0}, r"Received: validation_fraction=0"),
         ("load_ecg5000", {"validation_fraction": 0.5, "test_fraction": 0.5},
          r"must be < 1.*Received: validation_fraction=0.5, test_fraction=0.5"),
-        ("load_ecg5000", {"seed": 1.5}, "integer. Received: seed=1.5"),
+        ("load_ecg5000", {"seed": 1.5}, r"integer in \[0, 2\*\*32 - 1\]. Received: seed=1.5"),
         ("load_ecg5000", {"cache_dir": ""}, "Received: cache_dir=''"),
     ],
 )
