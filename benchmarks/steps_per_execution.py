@@ -13,7 +13,7 @@ here, see `keras_vae.training.choose_steps_per_execution`) and once with
 an epoch-level callback times the training part of each epoch (wall and CPU seconds of this
 process), and the table gives the median training samples per second of each, their ratio,
 and the ratio in CPU time, which other jobs on the machine disturb less. The weights
-the two reach are the same (`tests/test_steps_per_execution.py`); only the speed differs.
+the two reach are the same (`tests/test_execution.py`); only the speed differs.
 
 Writes `steps_per_execution.md` and `.json` to `benchmarks/results/`.
 """

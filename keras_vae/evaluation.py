@@ -900,8 +900,7 @@ def vae_likelihood_functions(model):
         return z_mean, z_log_var
 
     def log_likelihood(x, z):
-        outputs = model._decoder_outputs(z, x, False)  # (batch, *example_shape)
-        return model.observation.log_likelihood(x, outputs)  # Eq. (1) of the models, (batch,)
+        return model.log_likelihood(x, z, training=False)  # Eq. (1) of the models, (batch,)
 
     return encode, log_likelihood
 

@@ -47,3 +47,38 @@ def mirrored_strategy():
     user's program, the test session creates its strategy once.
     """
     return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+
+
+# === Which tests are slow, and how they are spread over the two pytest-xdist workers ===
+
+#: Modules that run tutorials, subprocesses, peer venvs or tf.distribute set-ups.
+SLOW_MODULES = {
+    "test_tutorials.py", "test_distribution_and_precision.py", "test_fault_tolerance.py",
+    "test_readme.py", "test_peers_timegan.py", "test_benchmarks_throughput.py",
+    "test_recurrent.py",
+}
+#: Modules whose per-model contract tests run the recurrent configs only in the full run:
+#: the dense configs check the same contract in seconds.
+PER_MODEL_MODULES = {"test_models.py", "test_callbacks.py", "test_code_distribution.py"}
+RECURRENT_WORDS = ("lstm", "gan", "sequence", "recurrent", "forecaster")
+#: Module-scoped, parametrised fixtures: the tests of one parameter run in one worker, so
+#: the fixture is built once; different parameters may run in different workers.
+SPLIT_BY_FIXTURE = {"test_tutorials.py": "fast_run", "test_models.py": "trained"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.name
+        callspec = getattr(item, "callspec", None)
+        ids = callspec.id.lower() if callspec is not None else ""
+        if module in SLOW_MODULES or (
+            module in PER_MODEL_MODULES and any(word in ids for word in RECURRENT_WORDS)
+        ):
+            item.add_marker(pytest.mark.slow)
+        # `--dist loadgroup`: a module stays in one worker (its module fixtures are built
+        # once), except the heavy parametrised ones, split by parameter.
+        group = module
+        fixture = SPLIT_BY_FIXTURE.get(module)
+        if fixture and callspec is not None and fixture in callspec.params:
+            group = f"{module}::{callspec.params[fixture]}"
+        item.add_marker(pytest.mark.xdist_group(group))

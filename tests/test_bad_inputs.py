@@ -1020,8 +1020,10 @@ def test_save_model_and_load_model_round_trip(models, tmp_path):
 
 # === The table covers every kind and every public target ===
 
-KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "get_compile_config", "get_config", "optimization_phases",
-               "test_step", "train_step"}
+# Keras' hooks, and the tensor-level methods traced inside a step or a score
+# (`compute_terms`, `log_likelihood`): their inputs are checked where the data comes in.
+KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "get_compile_config", "get_config", "log_likelihood",
+               "optimization_phases", "test_step", "train_step"}
 NO_ARGUMENTS = {"data.load_sunspots"}
 
 

@@ -25,6 +25,7 @@ def scalar_tags(log_dir):
     return tags
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", ["vae_bernoulli", "gan_conditional"])
 def test_tensorboard_logs_every_loss_term(key, tmp_path):
     model = make(key)
@@ -39,6 +40,7 @@ def test_tensorboard_logs_every_loss_term(key, tmp_path):
         assert ("validation", f"epoch_{name}") in tags, (name, sorted(tags))
 
 
+@pytest.mark.slow
 def test_early_stopping_and_checkpoint_on_val_loss(tmp_path, images):
     # A deterministic model, so the checkpoint's validation loss can be re-computed exactly.
     model = DenseAutoencoder(input_shape=(8, 8), latent_dim=2, hidden_dims=(16,), seed=0)

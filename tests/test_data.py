@@ -428,7 +428,7 @@ X = np.zeros((4, 3))
         ("load_digits", dict(validation_fraction=0.001),
          r"10 classes.*Received: validation_fraction=0.001"),
         ("load_digits", dict(seed=-1), r"\[0, 2\*\*32 - 1\]. Received: seed=-1"),
-        ("load_digits", dict(seed=1.5), r"integer. Received: seed=1.5"),
+        ("load_digits", dict(seed=1.5), r"integer in \[0, 2\*\*32 - 1\]. Received: seed=1.5"),
         ("load_mnist", dict(name="cifar10"),
          r"one of \('mnist', 'fashion_mnist'\). Received: name='cifar10'"),
         ("load_mnist", dict(validation_fraction=1.5), r"Received: validation_fraction=1.5"),

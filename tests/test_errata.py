@@ -1027,6 +1027,7 @@ def test_004_4_1_input_shape_deprecated():
         DenseVAE(input_shape=SHAPE, latent_dim=LATENT, hidden_dims=(8,), seed=0)
 
 
+@pytest.mark.slow
 def test_004_4_1_undefined_x_train(ae_fit):
     with pytest.raises(NameError, match="name 'x_train' is not defined"):
         _run_snippet("len(x_train)")

@@ -74,6 +74,7 @@ POST_MEAN, POST_VAR = X / (1.0 + S2), S2 / (1.0 + S2)  # N(1.2, 0.2)
 # =========================================================================== article 004
 
 
+@pytest.mark.slow
 def test_004_2_1_ae_called_generative(ae, data):
     # The autoencoder's objective does not fix where the codes lie: scaling every code by c
     # and the decoder's input weights by 1/c gives the same reconstructions and loss.
@@ -98,6 +99,7 @@ def test_004_2_1_ae_called_generative(ae, data):
     assert ae.sample(8, seed=1).shape == (8, *SHAPE)
 
 
+@pytest.mark.slow
 def test_004_2_2_vae_called_more_expressive(ae, vae, data):
     # Exact: with q(z|x) = N(a x, v) on data x ~ N(0, 1 + S2), the average KL term equals
     # I(x; z) + KL(q(z) || p(z)), so every nat the code carries about x is paid for.

@@ -146,6 +146,7 @@ def test_nearest_neighbour_scores_correctness():
     assert evaluation.nearest_neighbour_scores(x_normal, np.r_[near, far]).argmax() == 5
 
 
+@pytest.mark.slow
 def test_discriminative_score_correctness(sequences):
     real, same, noise = sequences
     # A second draw from the same generator cannot be told apart: accuracy near chance ...
@@ -154,6 +155,7 @@ def test_discriminative_score_correctness(sequences):
     assert evaluation.discriminative_score(real, noise, repeats=1, iterations=1000).mean > 0.4
 
 
+@pytest.mark.slow
 def test_predictive_score_correctness(sequences):
     real, same, noise = sequences
     floor = evaluation.predictive_score(real, same, repeats=1, iterations=1000).mean
@@ -162,6 +164,7 @@ def test_predictive_score_correctness(sequences):
     assert trained_on_noise > 1.5 * floor
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("score", [evaluation.discriminative_score, evaluation.predictive_score])
 def test_scores_repeat_with_a_seed(score):
     real = sines(64, sequence_length=6, num_features=3)

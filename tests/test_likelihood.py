@@ -287,3 +287,25 @@ def test_importance_weighted_bounds_function_errors(images):
     for functions, match in cases:
         with pytest.raises(ValueError, match=match):
             evaluation.importance_weighted_bounds(*functions, images, num_samples=3)
+
+
+def test_public_log_likelihood_is_the_bernoulli_sum(images):
+    # `log_likelihood(x, z)` is what evaluation scores with: log p(x | z) summed over pixels.
+    model = DenseVAE(input_shape=images.shape[1:], latent_dim=2, hidden_dims=(8,), seed=0)
+    x = images[:5]
+    z = np.random.default_rng(0).normal(size=(5, 2)).astype("float32")
+    p = np.clip(model.decode(z).astype("float64"), 1e-7, 1 - 1e-7)
+    expected = (x * np.log(p) + (1 - x) * np.log1p(-p)).reshape(5, -1).sum(axis=1)
+    got = ops.convert_to_numpy(model.log_likelihood(ops.convert_to_tensor(x), ops.convert_to_tensor(z)))
+    assert got.shape == (5,)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3)
+
+
+def test_public_log_likelihood_teacher_forces_without_dropout_when_scoring():
+    model = LSTMVAE(6, 2, latent_dim=3, hidden_dims=(8,), autoregressive=True, step_dropout=0.5, seed=0)
+    x = ops.convert_to_tensor(np.random.default_rng(1).random((4, 6, 2)).astype("float32"))
+    z = ops.zeros((4, 3))
+    scored = [ops.convert_to_numpy(model.log_likelihood(x, z)) for _ in range(2)]
+    np.testing.assert_array_equal(scored[0], scored[1])  # training=False: no step dropout
+    trained = [ops.convert_to_numpy(model.log_likelihood(x, z, training=True)) for _ in range(3)]
+    assert any(not np.array_equal(t, scored[0]) for t in trained)  # dropout hides steps

@@ -225,6 +225,7 @@ def test_model_trains_on_a_dataset_and_with_sample_weight(trained):
     assert np.isfinite(model.fit(x, y, sample_weight=weights, epochs=1, verbose=0).history[first]).all()
 
 
+@pytest.mark.slow
 def test_model_learns(images):
     # Not a quality benchmark: the training loss must fall clearly on structured data.
     for key in ("ae_bernoulli", "vae_bernoulli"):

@@ -26,6 +26,7 @@ def test_run_in_hides_keras_vae_from_the_peer(tmp_path, monkeypatch):
     assert seconds > 0 and (tmp_path / "out.txt").read_text() == "unset"
 
 
+@pytest.mark.slow
 def test_an_environment_with_the_same_requirements_is_reused(tmp_path):
     venv = tmp_path / "peer"
     (venv / "bin").mkdir(parents=True)

@@ -112,6 +112,7 @@ def test_sample_weight_weights_each_example(images):
     assert logs["loss"] == pytest.approx(np.sum(weights * per_example) / len(images), rel=1e-5)
 
 
+@pytest.mark.slow
 def test_fit_x_equals_fit_x_x_and_dataset(images):
     results = []
     for how in ("x", "x, x", "dataset"):
@@ -139,6 +140,7 @@ def test_fit_with_targets_trains_a_denoiser(images):
     assert not np.allclose(to_clean, to_noisy)
 
 
+@pytest.mark.slow
 def test_no_variable_is_left_off_the_loss_path(images):
     # Keras warns "Gradients do not exist for variables ..." when a trained variable gets no
     # gradient: the classic bug of a KL computed outside the tape or a head never used.

@@ -19,7 +19,8 @@ class VariationalMixin(CodeDistributionMixin, ObservedMixin):
 
     The class provides `self.encoder` (x -> [z_mean, z_log_var]), `self.observation`,
     `self.latent_dim`, `_check_x`, `decode`, and `_decoder_outputs(z, target, training)`
-    (the likelihood's parameters for the sequence or image being scored).
+    (the likelihood's parameters for the sequence or image being scored, which the public
+    `log_likelihood(x, z)` scores).
     """
 
     loss_names = ("loss", "reconstruction_loss", "kl_loss")
@@ -52,13 +53,21 @@ class VariationalMixin(CodeDistributionMixin, ObservedMixin):
         target = x if y is None else y
         z_mean, z_log_var = self.encoder(x, training=training)  # (batch, latent_dim) each
         z = self.sampling([z_mean, z_log_var])
-        outputs = self._decoder_outputs(z, target, training)  # (batch, *example_shape)
-        reconstruction_loss = -self.observation.log_likelihood(target, outputs)  # Eq. (1)
+        reconstruction_loss = -self.log_likelihood(target, z, training=training)  # Eq. (1)
         kl_per_dimension = losses.gaussian_kl_per_dimension(z_mean, z_log_var)  # (batch, latent_dim)
         kl_loss = ops.sum(kl_per_dimension, axis=-1)  # Eq. (2)
         kl_penalty = losses.free_bits_kl(kl_per_dimension, self.free_bits)  # = kl_loss if free_bits=0
         loss = reconstruction_loss + self.kl_weight * kl_penalty  # Eq. (3)
         return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
+
+    def log_likelihood(self, x, z, training=False):
+        """log p(x | z), summed over data dimensions: a tensor `(batch,)` for tensors `x`
+        `(batch, *example_shape)` and `z` `(batch, latent_dim)`, with the model's own
+        observation model (what `reconstruction_loss` negates). An autoregressive decoder
+        conditions each step on the true previous steps of `x` (teacher forcing). No `beta`,
+        `kl_weight` or `free_bits`: those shape the training objective, not the density."""
+        outputs = self._decoder_outputs(z, x, training)  # (batch, *example_shape)
+        return self.observation.log_likelihood(x, outputs)
 
     def encode(self, x, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
         """Returns `(z_mean, z_log_var)` of q(z | x), each `(n, latent_dim)`."""

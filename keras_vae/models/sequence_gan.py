@@ -400,10 +400,6 @@ class SequenceGAN(RecurrentModel):
             **self._run_options,
         }
 
-    def compile_from_config(self, config):
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)  # builds both optimizers, so their saved state can load
-
     # === Inputs ===
 
     def _prepare_fit(self, x):

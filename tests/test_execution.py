@@ -7,7 +7,7 @@ import pytest
 
 from keras_vae import DenseVAE
 from keras_vae.callbacks import KLAnnealing
-from keras_vae.training import AUTO_STEPS_PER_EXECUTION, choose_steps_per_execution, runs_every_batch
+from keras_vae.execution import AUTO_STEPS_PER_EXECUTION, choose_steps_per_execution, runs_every_batch
 
 
 def tiny_vae():
@@ -71,6 +71,7 @@ def test_which_callbacks_run_every_batch(callback, every_batch):
     assert runs_every_batch(callback) is every_batch
 
 
+@pytest.mark.slow
 def test_auto_trains_exactly_like_one_batch_per_call(images):
     """Same batches, same updates, same logs; only the calls are fewer."""
     results = {}
@@ -107,6 +108,7 @@ def test_a_batch_level_callback_still_runs_every_batch(images):
     assert model.steps_per_execution == AUTO_STEPS_PER_EXECUTION
 
 
+@pytest.mark.slow
 def test_steps_per_epoch_is_respected(images):
     dataset = __import__("tensorflow").data.Dataset.from_tensor_slices(images).batch(4).repeat()
     model = tiny_vae()
@@ -118,6 +120,7 @@ def test_steps_per_epoch_is_respected(images):
     assert model.steps_per_execution == 7 and int(model.optimizer.iterations) == 19
 
 
+@pytest.mark.slow
 def test_a_fixed_number_is_kept_and_both_survive_saving(images, tmp_path):
     for given, expected in (("auto", AUTO_STEPS_PER_EXECUTION), (1, 1), (3, 3)):
         model = tiny_vae()
