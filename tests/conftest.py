@@ -49,7 +49,7 @@ def mirrored_strategy():
     return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 
 
-# === Which tests are slow, and how they are spread over the two pytest-xdist workers ===
+# === Which tests are slow: `pytest -m "not slow"` runs the rest in about a minute ===
 
 #: Modules that run tutorials, subprocesses, peer venvs or tf.distribute set-ups.
 SLOW_MODULES = {
@@ -61,24 +61,13 @@ SLOW_MODULES = {
 #: the dense configs check the same contract in seconds.
 PER_MODEL_MODULES = {"test_models.py", "test_callbacks.py", "test_code_distribution.py"}
 RECURRENT_WORDS = ("lstm", "gan", "sequence", "recurrent", "forecaster")
-#: Module-scoped, parametrised fixtures: the tests of one parameter run in one worker, so
-#: the fixture is built once; different parameters may run in different workers.
-SPLIT_BY_FIXTURE = {"test_tutorials.py": "fast_run", "test_models.py": "trained"}
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        module = item.path.name
-        callspec = getattr(item, "callspec", None)
-        ids = callspec.id.lower() if callspec is not None else ""
-        if module in SLOW_MODULES or (
-            module in PER_MODEL_MODULES and any(word in ids for word in RECURRENT_WORDS)
-        ):
-            item.add_marker(pytest.mark.slow)
-        # `--dist loadgroup`: a module stays in one worker (its module fixtures are built
-        # once), except the heavy parametrised ones, split by parameter.
-        group = module
-        fixture = SPLIT_BY_FIXTURE.get(module)
-        if fixture and callspec is not None and fixture in callspec.params:
-            group = f"{module}::{callspec.params[fixture]}"
-        item.add_marker(pytest.mark.xdist_group(group))
+def pytest_itemcollected(item):
+    module = item.path.name
+    callspec = getattr(item, "callspec", None)
+    ids = callspec.id.lower() if callspec is not None else ""
+    if module in SLOW_MODULES or (
+        module in PER_MODEL_MODULES and any(word in ids for word in RECURRENT_WORDS)
+    ):
+        item.add_marker(pytest.mark.slow)

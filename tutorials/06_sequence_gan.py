@@ -20,9 +20,9 @@
 # t-SNE projections and with TimeGAN's discriminative and predictive scores, next to the
 # TimeGAN paper's Table 2 and next to the score an independent draw of *real* sines gets.
 #
-# **Run time:** about 3 minutes on 2 CPU cores: 175 s, TensorFlow import included
-# (training 132 s, the scores 19 s), in the main job with two tutorials running side by
-# side; an earlier version of this tutorial took 256 s while other jobs kept the load
+# **Run time:** about 3 minutes on 2 CPU cores: 153 to 175 s, TensorFlow import included
+# (training 120 to 132 s, the scores about 20 s), in the main job with two tutorials
+# running side by side; an earlier version of this tutorial took 256 s while other jobs kept the load
 # average at 3.7 to 4.5. About 30 s with `KERAS_VAE_FAST=1`.
 #
 # **Corrects:** article 003 (`003_a6ecadcae4f67a0a.txt`, RNNs in generative models),
@@ -44,11 +44,15 @@
 # **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
 # 3.15.1) in the main job, `keras-vae-tutorials --output /tmp/mainjob` (the model and the
 # scores are seeded, so the numbers repeat on the same CPU model): with every default of
-# `SequenceGAN` and `compile()`, after 30 epochs (132 s of training), TimeGAN's
+# `SequenceGAN` and `compile()`, after 30 epochs (about 2 minutes of training), TimeGAN's
 # discriminative score **0.028 ± 0.013** and predictive score **0.093 ± 0.000** (mean ±
 # std over 3 repeats), where an independent draw of *real* sines scores 0.007 and 0.093:
 # the predictive score is at the real-vs-real floor, the discriminative one about four
-# times above it. Details under "Results".
+# times above it. Details under "Results". On another CPU this run can end elsewhere: on
+# the same machine with oneDNN held to AVX2 kernels (`ONEDNN_MAX_CPU_ISA=AVX2`) it scored
+# 0.119 ± 0.096 and 0.123, and another machine got 0.014 ± 0.008 on 2026-12-06. Thirty
+# epochs are few for a GAN, and rounding differences grow into a different game; the
+# README's 80-epoch benchmark (0.006 to 0.017 over training seeds) is the steadier number.
 
 # %% [markdown]
 # ## Setup

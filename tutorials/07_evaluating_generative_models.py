@@ -641,9 +641,10 @@ plotting.save_figure(figure, OUTPUT_DIR / "pca_tsne.png")
 
 # %% [markdown]
 # **Expected:** neither blue cloud covers the red one. In the PCA panels the GAN's
-# samples line the right edge of the real cloud and form a separate clump at the lower
-# left, and the VAE's spread far to the left of it; in the t-SNE
-# panels both sample sets form their own curves, with few real neighbours. A good
+# samples lie below the real cloud, along an arc that ends in a dense clump at the lower
+# left, and the VAE's collapse into one tight clump in the middle of the real cloud: they
+# vary far less than the data do. In the t-SNE panels both sample sets form their own
+# curves, with few real neighbours. A good
 # generator's points would be mixed in with the real ones. The pictures agree with the
 # discriminative scores here, but cannot replace them: a projection to two dimensions can
 # hide a difference a classifier finds, and t-SNE's clusters depend on its settings.
