@@ -418,19 +418,27 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cpu_name() -> str:
-    """The CPU's model name (Linux: `/proc/cpuinfo`), else `platform.processor()` or
-    "unknown CPU". Seeded results repeat on one CPU model but can differ in the last digits
-    on another (oneDNN picks its kernels, and so its rounding, by CPU), so every run's
-    header names it."""
+def _cpuinfo(key: str) -> str | None:
+    """The first `key` line of Linux's `/proc/cpuinfo` (e.g. "model name", "flags")."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+            return next((line.split(":", 1)[1].strip() for line in f if line.startswith(key)), None)
     except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+        return None
+
+
+def cpu_name() -> str:
+    """The CPU's model name, else `platform.processor()` or "unknown CPU". Seeded results
+    repeat on one CPU model but can differ in the last digits on another (oneDNN picks its
+    kernels, and so its rounding, by instruction set), so every run's header names it."""
+    return _cpuinfo("model name") or platform.processor() or "unknown CPU"
+
+
+def _vector_extensions() -> str | None:
+    """"AVX-512", "AVX2" or "AVX" from the CPU's flags (what oneDNN dispatches on), else None."""
+    flags = (_cpuinfo("flags") or "").split()
+    return next((name for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"))
+                 if flag in flags), None)
 
 
 def _versions() -> str:
@@ -442,8 +450,7 @@ def _versions() -> str:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    machine = f"{cores} cores of {cpu_name()}"
+    machine = f"{_usable_cores()} cores of {cpu_name()}"
     vector = _vector_extensions()
     if vector:
         machine += f" ({vector})"
@@ -451,20 +458,6 @@ def _versions() -> str:
     if cap:
         machine += f", ONEDNN_MAX_CPU_ISA={cap}"
     return ", ".join(versions) + "; " + machine
-
-
-def _vector_extensions() -> str | None:
-    """"AVX-512", "AVX2" or "AVX" from `/proc/cpuinfo`'s flags (what oneDNN dispatches
-    on), else None."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
-    except OSError:
-        return None
-    for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX")):
-        if flag in flags:
-            return name
-    return None
 
 
 def _copy_page(page: Path, pages: Path) -> None:

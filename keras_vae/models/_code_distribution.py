@@ -8,9 +8,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_vae.checks import check_choice, check_positive_int
+from keras_vae.checks import check_choice, check_positive_int, check_seed
 from keras_vae.layers import GaussianMixture
-from keras_vae.checks import check_seed
 
 #: What `sample(prior=...)` draws codes from.
 AGGREGATE = "aggregate"  # a Gaussian mixture fitted to the training codes

@@ -9,9 +9,9 @@ import keras
 import numpy as np
 
 from keras_vae.checks import (
-    check_seed,
     check_array,
     check_positive_int,
+    check_seed,
     check_shape,
     check_sizes,
 )

@@ -6,8 +6,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_vae.checks import check_array, check_positive_int, check_sizes
-from keras_vae.checks import check_seed
+from keras_vae.checks import check_array, check_positive_int, check_seed, check_sizes
 from keras_vae.training import GenerativeModel
 
 # Keras runs an LSTM with the fused cuDNN kernel on a GPU only when all of these hold (see

@@ -13,11 +13,11 @@ from keras_vae.checks import (
     check_bool,
     check_non_negative_float,
     check_positive_int,
+    check_seed,
     check_sizes,
 )
 from keras_vae.layers import Sampling
 from keras_vae.models._autoencoding import batched
-from keras_vae.checks import check_seed
 from keras_vae.models._recurrent import RecurrentModel, dense, lstm
 from keras_vae.training import Phase
 from keras_vae.validation import DataSpec
