@@ -2,7 +2,8 @@
 
 Command, from the repository root (`--quick`: a smoke run of a few seconds):
 
-    PYTHONPATH=. python benchmarks/vae_samples.py [--epochs N] [--seeds N] [--quick] [--output DIR]
+    PYTHONPATH=. python benchmarks/vae_samples.py [--epochs N] [--seeds N] [--latent-dims D ...]
+        [--beta B] [--likelihood bernoulli|binomial] [--mixture-components K] [--quick] [--output DIR]
 
 For each latent size in `--latent-dims` (default 2, the model's default, and 8) and each
 training seed, a `DenseVAE(input_shape=(8, 8), latent_dim=d, seed=s)` with every other
@@ -52,18 +53,9 @@ import numpy as np
 from benchmarks.recurrent_models import machine
 from keras_vae import DenseAutoencoder, DenseVAE
 from keras_vae.data import load_digits
+from keras_vae.evaluation import nearest_neighbour_two_sample
 
 COMMAND = "PYTHONPATH=. python benchmarks/vae_samples.py"
-
-
-def nearest_neighbour_score(real, synthetic) -> float:
-    """Leave-one-out 1-NN accuracy of telling `synthetic` from `real`, minus 0.5."""
-    points = np.concatenate([real, synthetic]).reshape(len(real) + len(synthetic), -1).astype("float64")
-    origin = np.r_[np.zeros(len(real)), np.ones(len(synthetic))]
-    squared = (points**2).sum(1)
-    distances = squared[:, None] + squared[None] - 2 * points @ points.T
-    np.fill_diagonal(distances, np.inf)
-    return float((origin[distances.argmin(1)] == origin).mean() - 0.5)
 
 
 def classifier_score(real, synthetic, seed: int) -> float:
@@ -89,7 +81,7 @@ def coverage_distance(labels, reference_labels, num_classes=10) -> float:
 def scores(real, real_labels, synthetic, digit_classifier, seed):
     predicted = digit_classifier.predict(synthetic.reshape(len(synthetic), -1))
     return {
-        "nn_two_sample": nearest_neighbour_score(real, synthetic),
+        "nn_two_sample": nearest_neighbour_two_sample(real, synthetic),
         "mlp_two_sample": classifier_score(real, synthetic, seed),
         "class_coverage_tv": coverage_distance(predicted, real_labels),
         "class_histogram": np.bincount(predicted, minlength=10).tolist(),
@@ -112,11 +104,19 @@ def main(argv=None):
     parser.add_argument("--latent-dims", type=int, nargs="+", default=[2, 8])
     parser.add_argument("--beta", type=float, default=None,
                         help="DenseVAE's beta (default: the model's default); results go to vae_samples_beta<b>.*")
+    parser.add_argument("--likelihood", choices=("bernoulli", "binomial"), default="bernoulli",
+                        help="the models' likelihood: bernoulli (the default) or binomial with trials=16, the "
+                             "digits' own (each value counts 16 pixels); results go to vae_samples_binomial.*")
+    parser.add_argument("--mixture-components", type=int, default=None,
+                        help="components of the sampler's mixture (default: the models' default)")
     parser.add_argument("--quick", action="store_true", help="2 epochs, 1 seed: checks the script runs")
     parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)
     epochs, seeds = (2, 1) if args.quick else (args.epochs, args.seeds)
     beta = {} if args.beta is None else {"beta": args.beta}
+    options = {} if args.likelihood == "bernoulli" else {"likelihood": "binomial", "trials": 16}
+    if args.mixture_components is not None:
+        options["mixture_components"] = args.mixture_components
     from sklearn.svm import SVC
 
     started = time.perf_counter()
@@ -136,7 +136,7 @@ def main(argv=None):
         record("Training digits (floor)", splits.x_train[floor], seed)
         for latent_dim in args.latent_dims:
             keras.utils.set_random_seed(seed)
-            vae = DenseVAE(input_shape=(8, 8), latent_dim=latent_dim, seed=seed, **beta)
+            vae = DenseVAE(input_shape=(8, 8), latent_dim=latent_dim, seed=seed, **beta, **options)
             vae.compile()
             vae.fit(splits.x_train, epochs=epochs, batch_size=64, verbose=0)
             record(f'DenseVAE latent_dim={latent_dim}, `sample(n, prior="standard")`', vae.sample(n, seed=seed, prior="standard"), seed)
@@ -144,7 +144,7 @@ def main(argv=None):
             record(f"DenseVAE latent_dim={latent_dim}, `reconstruct(floor digits)` (decoder floor)",
                    vae.reconstruct(splits.x_train[floor]), seed)
             keras.utils.set_random_seed(seed)
-            autoencoder = DenseAutoencoder(input_shape=(8, 8), latent_dim=latent_dim, seed=seed)
+            autoencoder = DenseAutoencoder(input_shape=(8, 8), latent_dim=latent_dim, seed=seed, **options)
             autoencoder.compile()
             autoencoder.fit(splits.x_train, epochs=epochs, batch_size=64, verbose=0)
             record(f"DenseAutoencoder latent_dim={latent_dim}, `sample(n)` (default)", autoencoder.sample(n, seed=seed), seed)
@@ -167,10 +167,28 @@ def main(argv=None):
         default = summary[f"DenseVAE latent_dim={latent_dim}, `sample(n)` (default)"]
         met = default["nn_two_sample"][0] <= 0.5 * standard["nn_two_sample"][0]
         targets.append((latent_dim, met))
-    command = COMMAND + (f" --beta {args.beta:g}" if beta else "") + (" --quick" if args.quick else "")
+    flags, parts = [], []  # the options given, and the result file's name from them
+    if beta:
+        flags.append(f"--beta {args.beta:g}")
+        parts.append(f"beta{args.beta:g}")
+    if args.likelihood == "binomial":
+        flags.append("--likelihood binomial")
+        parts.append("binomial")
+    if args.mixture_components is not None:
+        flags.append(f"--mixture-components {args.mixture_components}")
+        parts.append(f"k{args.mixture_components}")
+    if args.latent_dims != [2, 8]:
+        flags.append("--latent-dims " + " ".join(map(str, args.latent_dims)))
+        parts.append("d" + "-".join(map(str, args.latent_dims)))
+    if args.quick:
+        flags.append("--quick")
+        parts.append("quick")
+    command = " ".join([COMMAND, *flags])
     note = (
         f"Mean ± std over {seeds} training seed(s); {epochs} epochs, batch 64, "
         + (f"DenseVAE beta={args.beta:g}, " if beta else "")
+        + ("likelihood='binomial', trials=16 for both models, " if args.likelihood == "binomial" else "")
+        + (f"mixture_components={args.mixture_components}, " if args.mixture_components is not None else "")
         + "every other setting a default. "
         f"Real reference: the {n} test digits; digit classifier (SVC) test accuracy {classifier_accuracy:.3f}. "
         "Target (issue 12): the default sampler's two-sample score at most half the standard prior's: "
@@ -180,7 +198,7 @@ def main(argv=None):
     table = "\n".join(lines)
     print(table + "\n\n" + note)
     args.output.mkdir(parents=True, exist_ok=True)
-    name = "vae_samples" + (f"_beta{args.beta:g}" if beta else "") + ("_quick" if args.quick else "")
+    name = "_".join(["vae_samples", *parts])
     (args.output / f"{name}.md").write_text(f"`{command}`\n\n{table}\n\n{note}\n")
     (args.output / f"{name}.json").write_text(
         json.dumps({"command": command, "summary": summary, "runs": rows, "digit_classifier_accuracy": classifier_accuracy,

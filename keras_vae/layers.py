@@ -171,7 +171,9 @@ class StepDropout(_SeededLayer):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
-LIKELIHOODS = ("bernoulli", "gaussian")
+LIKELIHOODS = ("bernoulli", "gaussian", "binomial")
+#: The likelihoods whose decoder outputs logits (mean `sigmoid`, targets in [0, 1]).
+LOGIT_LIKELIHOODS = ("bernoulli", "binomial")
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
@@ -182,6 +184,11 @@ class ObservationModel(keras.layers.Layer):
     data dimensions) and into the distribution's mean.
 
     - `"bernoulli"`: the decoder outputs logits; mean `sigmoid(logits)`; targets in [0, 1].
+    - `"binomial"`: as `"bernoulli"`, but each target `x` in [0, 1] is a count `trials * x`
+      out of `trials` draws (`losses.binomial_log_likelihood`). For count data, such as
+      scikit-learn's 8x8 digits (`trials=16`), this is the data's own likelihood: it weighs
+      reconstruction `trials` times more than the Bernoulli cross-entropy does, and its
+      NLL is a true probability of the counts.
     - `"gaussian"`: the decoder outputs the mean; the variance is either fixed
       (`observation_std=s` gives variance `s**2`) or, with `observation_std=None`, one
       learned log-variance shared by all dimensions. Learning it calibrates the balance
@@ -190,15 +197,26 @@ class ObservationModel(keras.layers.Layer):
       Decoders", https://arxiv.org/abs/2006.13202. It is clamped like every log-variance.
 
     Args:
-        likelihood: `"bernoulli"` or `"gaussian"`.
+        likelihood: `"bernoulli"`, `"gaussian"` or `"binomial"`.
         observation_std: for `"gaussian"`, a fixed standard deviation > 0, or None to learn
-            it. Must be None for `"bernoulli"`.
+            it. Must be None for the other likelihoods.
+        trials: for `"binomial"`, the number of draws each value counts (an int >= 1).
+            Must be None for the other likelihoods.
         **kwargs: base layer arguments.
     """
 
-    def __init__(self, likelihood: str = "bernoulli", observation_std: float | None = None, **kwargs):
+    def __init__(
+        self, likelihood: str = "bernoulli", observation_std: float | None = None, trials: int | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.likelihood = check_choice(likelihood, "likelihood", LIKELIHOODS)
+        if (trials is None) == (likelihood == "binomial"):
+            raise ValueError(
+                "`trials` (the count each value is out of, e.g. 16 for load_digits) is required for "
+                "likelihood='binomial' and only applies to it. Received: "
+                f"likelihood={likelihood!r}, trials={trials!r}"
+            )
+        self.trials = None if trials is None else check_positive_int(trials, "trials")
         if observation_std is not None:
             if likelihood != "gaussian":
                 raise ValueError(
@@ -228,7 +246,7 @@ class ObservationModel(keras.layers.Layer):
     @property
     def value_range(self) -> tuple[float, float] | None:
         """The range the targets must lie in, or None."""
-        return (0.0, 1.0) if self.likelihood == "bernoulli" else None
+        return (0.0, 1.0) if self.likelihood in LOGIT_LIKELIHOODS else None
 
     def _gaussian_log_var(self):
         if self.log_var is not None:
@@ -239,11 +257,13 @@ class ObservationModel(keras.layers.Layer):
         """log p(targets | outputs), float32 `(batch,)`, summed over data dimensions."""
         if self.likelihood == "bernoulli":
             return losses.bernoulli_log_likelihood(targets, outputs)
+        if self.likelihood == "binomial":
+            return losses.binomial_log_likelihood(targets, outputs, self.trials)
         return losses.gaussian_log_likelihood(targets, outputs, self._gaussian_log_var())
 
     def mean(self, outputs):
         """The mean of p(x | outputs), in the layer's compute dtype."""
-        if self.likelihood == "bernoulli":
+        if self.likelihood in LOGIT_LIKELIHOODS:
             return ops.sigmoid(outputs)
         return outputs
 
@@ -258,6 +278,7 @@ class ObservationModel(keras.layers.Layer):
             **super().get_config(),
             "likelihood": self.likelihood,
             "observation_std": self.observation_std,
+            "trials": self.trials,
         }
 
 
@@ -281,7 +302,8 @@ class MeanExample(keras.layers.Layer):
 
     Args:
         example_shape: the shape of one example, e.g. `(sequence_length, num_features)`.
-        likelihood: `"gaussian"` or `"bernoulli"`, as the decoder's `ObservationModel`.
+        likelihood: `"gaussian"`, `"bernoulli"` or `"binomial"`, as the decoder's
+            `ObservationModel` (the two last add `logit(m)`).
         **kwargs: base layer arguments.
 
     Example:
@@ -320,7 +342,7 @@ class MeanExample(keras.layers.Layer):
         if count == 0:
             raise ValueError("MeanExample.adapt needs at least one example. Received an empty Dataset")
         mean = total / count
-        if self.likelihood == "bernoulli":
+        if self.likelihood in LOGIT_LIKELIHOODS:
             mean = np.clip(mean, self._CLIP, 1.0 - self._CLIP)
             mean = np.log(mean) - np.log1p(-mean)
         self.offset.assign(mean.astype("float32"))

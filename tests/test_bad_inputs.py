@@ -554,7 +554,7 @@ CONSTRUCTORS = [
     (DenseVAE, {"latent_dim": True}, "bool for a number", r"`latent_dim` must be a positive integer", r"Received: latent_dim=True"),
     (DenseVAE, {"beta": float("nan")}, "non-finite number", r"`beta` must be a finite number >= 0", r"Received: beta=nan"),
     (DenseVAE, {"free_bits": float("inf")}, "non-finite number", r"`free_bits` must be a finite number >= 0", r"Received: free_bits=inf"),
-    (DenseVAE, {"likelihood": "poisson"}, "unknown option string", r"`likelihood` must be one of \('bernoulli', 'gaussian'\)",
+    (DenseVAE, {"likelihood": "poisson"}, "unknown option string", r"`likelihood` must be one of \('bernoulli', 'gaussian', 'binomial'\)",
      r"Received: likelihood='poisson'"),
     (DenseVAE, {"seed": -1}, "bad seed", r"`seed` must be None or an integer in \[0, 2\*\*32 - 1\]", r"Received: seed=-1"),
     (DenseVAE, {"seed": "0"}, "bad seed", r"`seed` must be None or an integer in \[0, 2\*\*32 - 1\]", r"Received: seed='0'"),
@@ -825,6 +825,11 @@ for target in ("mean_sequence_scores", "nearest_neighbour_scores"):
         case(f"evaluation.{target}", kind, with_kwarg(baseline, "x", SEQS), value, expected, received)
     for kind, value, expected, received in bad_batches((6, 3), "x_normal", shaped=False):
         case(f"evaluation.{target}", kind, with_kwarg(baseline, "x_normal", x=SEQS), value, expected, received)
+two_sample = evaluation.nearest_neighbour_two_sample
+for kind, value, expected, received in bad_batches((6, 3), "synthetic", sequence=True):
+    case("evaluation.nearest_neighbour_two_sample", kind, with_kwarg(two_sample, "synthetic", SEQS), value, expected, received)
+for kind, value, expected, received in bad_batches((6, 3), "real", shaped=False):
+    case("evaluation.nearest_neighbour_two_sample", kind, with_kwarg(two_sample, "real", synthetic=SEQS), value, expected, received)
 for size, kind in ((0, "zero size"), (2.5, "non-integer size")):
     case("evaluation.nearest_neighbour_scores", kind, with_kwarg(evaluation.nearest_neighbour_scores, "batch_size", SEQS, SEQS),
          size, r"`batch_size` must be a positive integer", rf"Received: batch_size={size}")

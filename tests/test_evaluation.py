@@ -146,6 +146,39 @@ def test_nearest_neighbour_scores_correctness():
     assert evaluation.nearest_neighbour_scores(x_normal, np.r_[near, far]).argmax() == 5
 
 
+def test_nearest_neighbour_two_sample_correctness():
+    rng = np.random.default_rng(2)
+    real = rng.normal(size=(150, 4, 4))
+    # Two samples of one distribution mix: the score is near 0, not near 0.5.
+    assert abs(evaluation.nearest_neighbour_two_sample(real, rng.normal(size=(150, 4, 4)))) < 0.08
+    # Shifted far away: every nearest neighbour has its own origin.
+    assert evaluation.nearest_neighbour_two_sample(real, real + 10.0) == 0.5
+    # Exact copies of the real examples: each is the other's nearest neighbour, accuracy 0.
+    assert evaluation.nearest_neighbour_two_sample(real, real.copy()) == -0.5
+    # A blurred generator (every sample near the mean) is told apart.
+    blurred = real.mean(axis=0) + 0.1 * rng.normal(size=(150, 4, 4))
+    assert evaluation.nearest_neighbour_two_sample(real, blurred) > 0.3
+    # Against a brute-force leave-one-out 1-NN on a small case.
+    a, b = rng.normal(size=(7, 3)), rng.normal(0.5, size=(5, 3))
+    points, origin = np.r_[a, b], np.r_[np.zeros(7), np.ones(5)]
+    distances = np.square(points[:, None] - points[None]).sum(-1) + np.diag(np.full(12, np.inf))
+    expected = (origin[distances.argmin(1)] == origin).mean() - 0.5
+    assert evaluation.nearest_neighbour_two_sample(a, b) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "real, synthetic, match",
+    [
+        (np.zeros((4, 3)), np.zeros((4, 2)), r"`synthetic` must have shape \(batch, 3\).*Received"),
+        (np.zeros((1, 3)), np.zeros((4, 3)), r"`real` needs at least 2 examples for a leave-one-out test\. Received 1"),
+        (np.zeros((4, 3)), np.full((4, 3), np.nan), r"`synthetic` must contain only finite values\. Received nan"),
+    ],
+)
+def test_nearest_neighbour_two_sample_errors(real, synthetic, match):
+    with pytest.raises(ValueError, match=match):
+        evaluation.nearest_neighbour_two_sample(real, synthetic)
+
+
 @pytest.mark.slow
 def test_discriminative_score_correctness(sequences):
     real, same, noise = sequences

@@ -64,6 +64,12 @@ def test_observation_model_basics():
     np.testing.assert_allclose(np.asarray(fixed.log_likelihood(x, x)), [expected], rtol=1e-6)
     restored = ObservationModel.from_config(fixed.get_config())
     assert restored.observation_std == 0.5
+    binomial = ObservationModel("binomial", trials=16)
+    assert binomial.value_range == (0.0, 1.0) and binomial.trainable_weights == []
+    np.testing.assert_allclose(np.asarray(binomial.mean(np.zeros((1, 2)))), [[0.5, 0.5]])
+    # All 16 draws fail with p = 1/2: log(2**-16) per value.
+    np.testing.assert_allclose(np.asarray(binomial.log_likelihood(x, x)), [-4 * 16 * np.log(2)], rtol=1e-6)
+    assert ObservationModel.from_config(binomial.get_config()).trials == 16
 
 
 @pytest.mark.parametrize(
@@ -73,6 +79,10 @@ def test_observation_model_basics():
         ({"likelihood": "gaussian", "observation_std": 0.0}, "observation_std"),
         ({"likelihood": "gaussian", "observation_std": float("nan")}, "observation_std"),
         ({"likelihood": "bernoulli", "observation_std": 1.0}, "only applies"),
+        ({"likelihood": "binomial"}, r"`trials` .* is required for likelihood='binomial'.*Received: likelihood='binomial', trials=None"),
+        ({"likelihood": "bernoulli", "trials": 16}, r"only applies to it\. Received: likelihood='bernoulli', trials=16"),
+        ({"likelihood": "binomial", "trials": 0}, r"`trials` must be a positive integer"),
+        ({"likelihood": "binomial", "trials": 16, "observation_std": 0.1}, "only applies"),
     ],
 )
 def test_observation_model_errors(kwargs, match):

@@ -59,6 +59,29 @@ def test_bernoulli_log_likelihood_is_finite_for_extreme_logits():
     np.testing.assert_allclose(got, [-1000.0], rtol=1e-6)
 
 
+def test_binomial_log_likelihood_is_the_binomial_pmf_of_the_counts():
+    from scipy import stats
+
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 17, size=(4, 8, 8))
+    logits = rng.normal(scale=3.0, size=(4, 8, 8)).astype("float32")
+    p = 1 / (1 + np.exp(-logits.astype("float64")))
+    expected = stats.binom.logpmf(counts, 16, p).sum(axis=(1, 2))
+    got = np.asarray(losses.binomial_log_likelihood((counts / 16).astype("float32"), logits, 16))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    # Up to log C(16, k), 16 Bernoulli cross-entropies: a Bernoulli VAE with beta = 1 / 16.
+    log_choose = stats.binom.logpmf(counts, 16, 0.5).sum(axis=(1, 2)) + 16 * 64 * np.log(2)
+    bernoulli = np.asarray(losses.bernoulli_log_likelihood((counts / 16).astype("float32"), logits))
+    np.testing.assert_allclose(got, log_choose + 16 * bernoulli, rtol=1e-5)
+
+
+def test_binomial_log_likelihood_is_finite_for_extreme_logits():
+    x = np.array([[0.0, 1.0, 0.0, 1.0]], "float32")
+    logits = np.array([[500.0, -500.0, -500.0, 500.0]], "float32")
+    got = np.asarray(losses.binomial_log_likelihood(x, logits, 4))
+    np.testing.assert_allclose(got, [-4000.0], rtol=1e-6)
+
+
 def test_gaussian_log_likelihood_correctness():
     rng = np.random.default_rng(4)
     x, mean = rng.normal(size=(2, 6, 3)).astype("float32")

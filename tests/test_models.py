@@ -362,3 +362,25 @@ def test_model_resumes_training_after_load(trained, tmp_path):
         m.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(to_numpy(model.weights), to_numpy(restored.weights), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.slow
+def test_binomial_likelihood_trains_saves_and_checks_its_range(tmp_path):
+    """`likelihood="binomial"` with `trials` survives save/load and names its range."""
+    counts = np.random.default_rng(0).integers(0, 17, size=(32, 8, 8))
+    x = (counts / 16).astype("float32")
+    for cls in (DenseVAE, DenseAutoencoder):
+        model = cls(input_shape=(8, 8), latent_dim=2, hidden_dims=(8,), likelihood="binomial", trials=16, seed=0)
+        compile_model(model)
+        model.fit(x, batch_size=16, epochs=1, verbose=0)
+        path = tmp_path / f"{cls.__name__}.keras"
+        model.save(path)
+        restored = keras.models.load_model(path)
+        assert restored.trials == 16 and restored.likelihood == "binomial"
+        np.testing.assert_array_equal(model.predict(x, verbose=0), restored.predict(x, verbose=0))
+        terms = model.evaluate(x, verbose=0, return_dict=True)
+        # A normalised probability of counts: no example can beat log p = 0.
+        assert np.isfinite(terms["loss"]) and terms["reconstruction_loss"] > 0
+        with pytest.raises(ValueError, match=r"`x` must have values in \[0\.0, 1\.0\] because likelihood='binomial' "
+                                             r"reads each value as a count divided by trials=16.*Received values in \[0, 16\]"):
+            model.fit(counts.astype("float32"), epochs=1, verbose=0)

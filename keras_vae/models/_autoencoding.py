@@ -34,6 +34,10 @@ class ObservedMixin:
         return self.observation.observation_std
 
     @property
+    def trials(self) -> int | None:
+        return self.observation.trials
+
+    @property
     def data_spec(self):
         reason = ""
         if self.likelihood == "bernoulli":
@@ -41,13 +45,18 @@ class ObservedMixin:
                 " because likelihood='bernoulli' models each value as a probability "
                 "(scale the data, e.g. divide 8-bit pixels by 255, or use likelihood='gaussian')"
             )
+        elif self.likelihood == "binomial":
+            reason = (
+                f" because likelihood='binomial' reads each value as a count divided by trials={self.trials} "
+                f"(divide the counts by {self.trials})"
+            )
         return DataSpec(
             self.example_shape, targets="inputs", value_range=self.observation.value_range,
             range_reason=reason,
         )
 
     def _observation_config(self):
-        return {"likelihood": self.likelihood, "observation_std": self.observation_std}
+        return {"likelihood": self.likelihood, "observation_std": self.observation_std, "trials": self.trials}
 
 
 class AutoencoderMixin(ObservedMixin):

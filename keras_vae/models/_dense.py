@@ -78,6 +78,7 @@ class DenseModel(ObservedMixin, GenerativeModel):
         hidden_dims,
         likelihood,
         observation_std,
+        trials,
         seed,
         encoder_heads,
         **kwargs,
@@ -93,7 +94,7 @@ class DenseModel(ObservedMixin, GenerativeModel):
         self.hidden_dims = hidden_dims
         self.seed = seed
         # === Layers ===
-        self.observation = ObservationModel(likelihood, observation_std, name="observation")
+        self.observation = ObservationModel(likelihood, observation_std, trials, name="observation")
         self.encoder = build_mlp_encoder(
             input_shape, hidden_dims, {head: latent_dim for head in encoder_heads}, seed
         )

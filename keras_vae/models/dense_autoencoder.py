@@ -32,8 +32,11 @@ class DenseAutoencoder(CodeDistributionMixin, AutoencoderMixin, DenseModel):
         input_shape: shape of one example, e.g. `(8, 8)`; flattened inside.
         latent_dim: size of the code, > 0.
         hidden_dims: sizes of the encoder's ReLU layers; the decoder mirrors them.
-        likelihood: `"bernoulli"` (data in [0, 1]) or `"gaussian"`.
+        likelihood: `"bernoulli"` (data in [0, 1]), `"binomial"` (counts scaled to
+            [0, 1]) or `"gaussian"`.
         observation_std: for `"gaussian"`, a fixed standard deviation or None to learn it.
+        trials: for `"binomial"`, the count each value is out of (16 for
+            `data.load_digits()`); see `ObservationModel`.
         mixture_components: components of the Gaussian mixture `sample` draws codes
             from, > 0.
         seed: int or None; seeds the initialisers and `sample`.
@@ -63,12 +66,13 @@ class DenseAutoencoder(CodeDistributionMixin, AutoencoderMixin, DenseModel):
         hidden_dims=(256, 128),
         likelihood: str = "bernoulli",
         observation_std: float | None = None,
+        trials: int | None = None,
         mixture_components: int = 10,
         seed: int | None = None,
         **kwargs,
     ):
         super().__init__(
-            input_shape, latent_dim, hidden_dims, likelihood, observation_std, seed,
+            input_shape, latent_dim, hidden_dims, likelihood, observation_std, trials, seed,
             encoder_heads=("code",), **kwargs,
         )
         self._init_code_distribution(mixture_components, seed)

@@ -44,10 +44,13 @@ class DenseVAE(VariationalMixin, DenseModel):
         latent_dim: size of z, > 0.
         hidden_dims: sizes of the encoder's ReLU layers; the decoder mirrors them.
         beta: weight of the KL term, >= 0.
-        likelihood: `"bernoulli"` (data in [0, 1], decoder outputs logits) or
-            `"gaussian"` (any real data, decoder outputs means).
+        likelihood: `"bernoulli"` (data in [0, 1], decoder outputs logits),
+            `"binomial"` (counts scaled to [0, 1], e.g. the 8x8 digits) or `"gaussian"`
+            (any real data, decoder outputs means).
         observation_std: for `"gaussian"`, a fixed standard deviation, or None to learn one
             shared variance (see `ObservationModel`).
+        trials: for `"binomial"`, the count each value is out of (16 for
+            `data.load_digits()`); see `ObservationModel`.
         free_bits: nats per latent dimension below which the KL is not penalised
             (Kingma et al. 2016; see `losses.free_bits_kl`), >= 0; 0 is the plain ELBO.
         mixture_components: components of the Gaussian mixture `sample` draws codes
@@ -83,6 +86,7 @@ class DenseVAE(VariationalMixin, DenseModel):
         beta: float = 1.0,
         likelihood: str = "bernoulli",
         observation_std: float | None = None,
+        trials: int | None = None,
         free_bits: float = 0.0,
         mixture_components: int = 10,
         seed: int | None = None,
@@ -90,7 +94,7 @@ class DenseVAE(VariationalMixin, DenseModel):
     ):
         check_non_negative_float(beta, "beta")
         super().__init__(
-            input_shape, latent_dim, hidden_dims, likelihood, observation_std, seed,
+            input_shape, latent_dim, hidden_dims, likelihood, observation_std, trials, seed,
             encoder_heads=("z_mean", "z_log_var"), **kwargs,
         )
         self._init_variational(beta, free_bits, seed, mixture_components)

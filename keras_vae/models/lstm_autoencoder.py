@@ -51,8 +51,10 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
         latent_dim: size of the code, > 0.
         hidden_dims: sizes of the stacked LSTMs of the encoder; the decoder mirrors them.
         likelihood: `"gaussian"` (any real data; learned or fixed `observation_std`) or
-            `"bernoulli"` (data in [0, 1]).
+            `"bernoulli"` (data in [0, 1]) or `"binomial"`.
         observation_std: for `"gaussian"`, a fixed standard deviation or None to learn one.
+        trials: for `"binomial"` (values that count successes out of `trials`, scaled to
+            [0, 1]), that count; None otherwise. See `ObservationModel`.
         mean_sequence: if True, decode the difference from the mean training sequence (for
             `"bernoulli"`, add the logit of the mean to the decoder's logits).
         seed: int or None, seeds the initialisers.
@@ -83,6 +85,7 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
         hidden_dims=(64,),
         likelihood: str = "gaussian",
         observation_std: float | None = None,
+        trials: int | None = None,
         mean_sequence: bool = True,
         seed: int | None = None,
         **kwargs,
@@ -91,7 +94,7 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
         self.latent_dim = check_positive_int(latent_dim, "latent_dim")
         self.mean_sequence = check_bool(mean_sequence, "mean_sequence")
         # === Layers ===
-        self.observation = ObservationModel(likelihood, observation_std, name="observation")
+        self.observation = ObservationModel(likelihood, observation_std, trials, name="observation")
         self.encoder = build_lstm_encoder(
             self.sequence_length, self.num_features, self.hidden_dims, {"code": self.latent_dim}, seed
         )

@@ -66,7 +66,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
             in training, its own means when generating).
         step_dropout: fraction of previous steps hidden from an autoregressive decoder
             while training, in [0, 1). Requires `autoregressive=True`.
-        likelihood: `"gaussian"` (default) or `"bernoulli"` (data in [0, 1]).
+        likelihood: `"gaussian"` (default), `"bernoulli"` (data in [0, 1]) or `"binomial"`.
         observation_std: for `"gaussian"`, a fixed standard deviation, or None to learn
             one. The default 0.1 suits data scaled to [0, 1] (as `keras_vae.data` scales
             it): it sets how much reconstruction error the KL is worth. A learned variance
@@ -74,6 +74,8 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
             until it has shrunk, the reconstruction term is too weak to stop the KL from
             switching every latent dimension off (measured: 0 of 8 units active after
             1400 steps on the sines with None, 8 of 8 with 0.05).
+        trials: for `"binomial"` (values that count successes out of `trials`, scaled to
+            [0, 1]; pass `observation_std=None` with it), that count; None otherwise.
         mixture_components: components of the Gaussian mixture `sample` draws codes
             from, > 0.
         seed: int or None; seeds initialisers, sampling and step dropout.
@@ -111,6 +113,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         step_dropout: float = 0.0,
         likelihood: str = "gaussian",
         observation_std: float | None = 0.1,
+        trials: int | None = None,
         mixture_components: int = 10,
         seed: int | None = None,
         **kwargs,
@@ -132,7 +135,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
             )
         self.autoregressive = autoregressive
         # === Layers ===
-        self.observation = ObservationModel(likelihood, observation_std, name="observation")
+        self.observation = ObservationModel(likelihood, observation_std, trials, name="observation")
         self.encoder = build_lstm_encoder(
             self.sequence_length, self.num_features, self.hidden_dims,
             {"z_mean": self.latent_dim, "z_log_var": self.latent_dim}, seed,
