@@ -245,7 +245,7 @@ CONSTRUCTOR_ERRORS = [
     ({"hidden_dims": "8"}, r"hidden_dims"),
     ({"input_shape": (8, -8)}, r"input_shape\[1\]"),
     ({"input_shape": ()}, r"input_shape"),
-    ({"likelihood": "poisson"}, r"one of \('bernoulli', 'gaussian'\).*Received: likelihood='poisson'"),
+    ({"likelihood": "poisson"}, r"one of \('bernoulli', 'gaussian', 'binomial'\).*Received: likelihood='poisson'"),
     ({"likelihood": "gaussian", "observation_std": -1.0}, r"observation_std"),
     ({"seed": -1}, r"seed"),
 ]

@@ -213,7 +213,7 @@ plotting.decoded_latent_grid(
 # training codes and decode draws from it. Nothing in training made the codes Gaussian,
 # so some draws land in gaps between clusters or beyond their tails, where the decoder
 # was never trained. `DenseAutoencoder.sample` does better by default: `fit` ends by
-# fitting a mixture of 10 Gaussians to the training codes (ex-post density estimation,
+# fitting a mixture of 20 Gaussians to the training codes (ex-post density estimation,
 # Ghosh et al. 2020), which can follow the clusters. To put a number on both, we call a
 # code **off the data** when it is farther from every training code than 99% of the
 # *test* codes are; by construction about 1% of test codes are off the data.

@@ -446,7 +446,7 @@ show_reconstructions(COLLAPSED, "collapsed_reconstructions.png")
 #
 # The textbook VAE generates by decoding draws $z \sim \mathcal{N}(0, I)$; here that is
 # `vae.sample(n, prior="standard")`. By default `vae.sample(n)` decodes codes from a
-# mixture of 10 Gaussians that `fit` fitted to the posterior means of the training
+# mixture of 20 Gaussians that `fit` fitted to the posterior means of the training
 # sequences (the aggregate posterior; ex-post density estimation, Ghosh et al. 2020),
 # the sampler tutorials 01 and 02 use too. The figure shows feature 0 of 40 test
 # sequences (left) against 40 samples (right): from the main model with prior codes

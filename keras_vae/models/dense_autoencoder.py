@@ -67,7 +67,7 @@ class DenseAutoencoder(CodeDistributionMixin, AutoencoderMixin, DenseModel):
         likelihood: str = "bernoulli",
         observation_std: float | None = None,
         trials: int | None = None,
-        mixture_components: int = 10,
+        mixture_components: int = 20,
         seed: int | None = None,
         **kwargs,
     ):

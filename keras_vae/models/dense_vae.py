@@ -88,7 +88,7 @@ class DenseVAE(VariationalMixin, DenseModel):
         observation_std: float | None = None,
         trials: int | None = None,
         free_bits: float = 0.0,
-        mixture_components: int = 10,
+        mixture_components: int = 20,
         seed: int | None = None,
         **kwargs,
     ):

@@ -114,7 +114,7 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         likelihood: str = "gaussian",
         observation_std: float | None = 0.1,
         trials: int | None = None,
-        mixture_components: int = 10,
+        mixture_components: int = 20,
         seed: int | None = None,
         **kwargs,
     ):
