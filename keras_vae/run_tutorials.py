@@ -339,7 +339,9 @@ def _non_finite(models: dict) -> list[str]:
     bad = []
     for model, parts in models.items():
         for part, values in parts.items():
-            for key, value in (values or {}).items():
+            if not isinstance(values, dict):  # a tutorial's own extra field: nothing to check
+                continue
+            for key, value in values.items():
                 if isinstance(value, float) and not math.isfinite(value):
                     bad.append(f"{model}.{part}.{key}")
     return bad
