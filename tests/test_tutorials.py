@@ -31,7 +31,7 @@ EXPECTED_FIGURES = {
     },
     "02_dense_vae": {
         "reconstructions.png", "latent_space.png", "latent_grid.png", "samples.png",
-        "training_curves.png", "beta_comparison.png",
+        "training_curves.png", "beta_comparison.png", "likelihoods.png",
     },
     "03_lstm_forecaster": {
         "series_split.png", "training_curves.png", "test_forecast.png", "lead_time_mae.png",
