@@ -41,7 +41,7 @@
 # **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21,
 # Keras 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob`: test `loss` =
 # `reconstruction_loss` = **20.33** nats per image, MSE per pixel **0.0319**; 11.1% of
-# codes drawn from one Gaussian fitted to the codes are "off the data", 3.5% of those
+# codes drawn from one Gaussian fitted to the codes are "off the data", 1.8% of those
 # from the default sampler (a fitted mixture). (An earlier run, on 2026-12-06 on 2 Intel
 # Xeon cores, gave 20.52 and 0.0327 with the same seeds: oneDNN's kernels round
 # differently on different CPUs.) Details under "Results".
@@ -239,7 +239,7 @@ plotting.sample_grid(
 # %% [markdown]
 # Expected (full run): the single Gaussian has a
 # standard deviation of about 7 on each axis; **11.1%** of 1000 codes drawn from it are off
-# the data, eleven times the test codes' 1%, against **3.5%** for the default sampler. Most
+# the data, eleven times the test codes' 1%, against **1.8%** for the default sampler. Most
 # decoded samples are recognisable digits. Tutorial 02 repeats the
 # measurement for a VAE, whose KL term pulls the codes towards the very Gaussian it
 # samples from, fixed before training.

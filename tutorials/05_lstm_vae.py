@@ -55,7 +55,7 @@
 # collapses: KL **0.003** nats, 0 of 8 dimensions active, MSE **0.01383**, no better than
 # predicting the average sequence (0.0135). The working model's weak point is prior
 # sampling: 68.9% of the values it decodes from prior draws fall outside the data's range;
-# from the default sampler, the mixture fitted to its training codes, 6.0%. Details under
+# from the default sampler, the mixture fitted to its training codes, 5.5%. Details under
 # "Results".
 
 # %% [markdown]
@@ -461,7 +461,7 @@ show_reconstructions(COLLAPSED, "collapsed_reconstructions.png")
 # **Expected** (full run, `keras-vae-tutorials --output /tmp/mainjob`, 2026-12-07): for
 # the main model ($s = 0.1$, linear annealing), 99.8% of prior draws are off the data,
 # and **68.9%** of the values decoded from them fall outside $[0.5, 1]$; from the fitted
-# mixture, **6.0%**. The posteriors are narrow (a KL of 13 nats over 8 dimensions) and
+# mixture, **5.5%**. The posteriors are narrow (a KL of 13 nats over 8 dimensions) and
 # cover a small part of the prior, so a prior draw usually lands where the decoder has
 # never been trained, and decodes to curves that overshoot the data's range. The collapsed
 # model decodes the average curve whatever the code (0.3% of prior-sample values outside,

@@ -56,7 +56,7 @@
 # β = 0.25 VAE reports the lower loss (**20.44** against 24.53) but has the worse NLL
 # (**24.95 ± 0.09**), and the validation split picks β = 1 before the test split is read.
 # On the sines, after 10 epochs with the models' defaults, TimeGAN's discriminative score
-# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.223 ± 0.035** for `LSTMVAE`
+# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.195 ± 0.039** for `LSTMVAE`
 # samples, against **0.014 ± 0.002** for a second draw of real sines. Details under
 # "Results".
 
@@ -564,7 +564,7 @@ for name, result in sequence_scores.items():
 # | scored against the training set | discriminative (lower: better) | predictive (lower: better) | values out of range |
 # |---|---|---|---|
 # | `SequenceGAN` samples | 0.258 ± 0.079 | 0.113 ± 0.001 | 0% |
-# | `LSTMVAE` samples (default: fitted mixture) | 0.223 ± 0.035 | 0.095 ± 0.000 | 0% |
+# | `LSTMVAE` samples (default: fitted mixture) | 0.195 ± 0.039 | 0.095 ± 0.000 | 0% |
 # | second real draw (the floor) | **0.014 ± 0.002** | **0.094 ± 0.000** | 0% |
 #
 # The `LSTMVAE`'s test negative ELBO is −72.51 nats per sequence (`evaluate`: −72.03), its
@@ -576,7 +576,7 @@ for name, result in sequence_scores.items():
 # judged by its distance from these numbers; a score below the floor would be noise.
 #
 # **Both short runs are far from the floor.** The classifier tells the VAE's samples from
-# real sines 72% of the time (0.223) and the GAN's 76% (0.258, but its three classifiers
+# real sines 70% of the time (0.195) and the GAN's 76% (0.258, but its three classifiers
 # range from 0.174 to 0.364: after 10 epochs the GAN is still far from settled). The VAE's
 # samples, decoded from a mixture fitted to its training codes, stay in the data's range
 # $[0.5, 1]$, and they train the better predictor (0.095, near the floor, against 0.113).
