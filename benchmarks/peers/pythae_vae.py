@@ -78,7 +78,6 @@ from keras import ops
 
 from benchmarks.peers._venv import DEFAULT_VENVS, PeerFailure, installed_versions, peer_environment, run_in
 from benchmarks.recurrent_models import machine
-from benchmarks.vae_samples import nearest_neighbour_score
 from keras_vae import DenseVAE, evaluation, losses
 from keras_vae.data import load_digits
 
@@ -208,7 +207,7 @@ def run_keras_vae(x_train, x_test, epochs: int, seeds: int, num_samples: int) ->
             "seed": seed, "train_seconds": train_seconds, "final_train_loss": float(history.history["loss"][-1]),
             "nll": bounds["nll"], "nll_keras_vae_estimator": bounds["nll"],
             "negative_elbo_keras_vae_estimator": bounds["negative_elbo"],
-            "prior_samples_1nn": nearest_neighbour_score(x_test, samples),
+            "prior_samples_1nn": evaluation.nearest_neighbour_two_sample(x_test, samples),
         })
         print(f"{KERAS_VAE}, seed {seed}: NLL {bounds['nll']:.3f}, {train_seconds:.1f} s of training", flush=True)
     return runs
@@ -226,7 +225,7 @@ def score_pythae_runs(peer: dict, x_test, num_samples: int) -> None:
         bounds = score(pythae_functions(arrays), x_test, num_samples, run["seed"])
         run["nll_keras_vae_estimator"] = bounds["nll"]
         run["negative_elbo_keras_vae_estimator"] = bounds["negative_elbo"]
-        run["prior_samples_1nn"] = nearest_neighbour_score(x_test, arrays["prior_samples"])
+        run["prior_samples_1nn"] = evaluation.nearest_neighbour_two_sample(x_test, arrays["prior_samples"])
 
 
 # --- the report ---------------------------------------------------------------------------
