@@ -381,7 +381,8 @@ class GaussianMixture(_SeededLayer):
             `benchmarks/vae_samples.py` measured as better on the 8x8 digits (1-NN
             two-sample score 0.111 against 0.154 with 10, binomial `DenseVAE`, latent_dim=8,
             3 seeds); on the sines `LSTMVAE` scores the same with either
-            (`benchmarks/sequence_gan.py`: discriminative 0.037 with 20 and with 10).
+            (`benchmarks/sequence_gan.py`: discriminative 0.037 with 20 on 2026-12-07, 0.037
+            with 10 on 2026-12-06, on another CPU).
         max_fit_examples: codes used by `adapt` at most, > 0.
         seed: int or None; seeds the EM initialisation and the draws of `sample`.
         **kwargs: base layer arguments.

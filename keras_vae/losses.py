@@ -165,10 +165,13 @@ def bernoulli_log_likelihood(x, logits):
     Returns:
         float32 tensor `(batch,)`: sum over data dimensions. Always <= 0.
     """
-    x = _float32(x)
-    logits = _float32(logits)
-    per_dim = ops.maximum(logits, 0.0) - logits * x + ops.log1p(ops.exp(-ops.abs(logits)))
-    return -_sum_over_non_batch_axes(per_dim)
+    return -_sum_over_non_batch_axes(_cross_entropy(_float32(x), _float32(logits)))
+
+
+def _cross_entropy(x, logits):
+    """`-(x * log(sigmoid(l)) + (1 - x) * log(1 - sigmoid(l)))` per value, evaluated stably as
+    `max(l, 0) - l * x + log(1 + exp(-|l|))`; float32 in, float32 out."""
+    return ops.maximum(logits, 0.0) - logits * x + ops.log1p(ops.exp(-ops.abs(logits)))
 
 
 def binomial_log_likelihood(x, logits, trials):
@@ -196,8 +199,7 @@ def binomial_log_likelihood(x, logits, trials):
     n = float(trials)
     k = x * n
     log_choose = tf.math.lgamma(n + 1.0) - tf.math.lgamma(k + 1.0) - tf.math.lgamma(n - k + 1.0)
-    cross_entropy = ops.maximum(logits, 0.0) - logits * x + ops.log1p(ops.exp(-ops.abs(logits)))
-    return _sum_over_non_batch_axes(log_choose - n * cross_entropy)
+    return _sum_over_non_batch_axes(log_choose - n * _cross_entropy(x, logits))
 
 
 def gaussian_log_likelihood(x, mean, log_var):
