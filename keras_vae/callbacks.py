@@ -283,57 +283,44 @@ class SampleMonitor(keras.callbacks.Callback):
             self.last_path = path
 
     def draw(self, title: str | None = None):
-        """The figure for the model's current weights (also usable outside `fit`)."""
-        from keras_vae.models import (
-            LSTMVAE,
-            DenseAutoencoder,
-            DenseVAE,
-            LSTMAutoencoder,
-            LSTMForecaster,
-            SequenceGAN,
-        )
+        """The figure for the model's current weights (also usable outside `fit`).
 
+        The model says what to show (`_preview`: reconstructions, samples or forecasts of
+        the held-out examples) and how (`preview_kind`: images or sequences); the figure
+        shows each array it gets.
+        """
         model, n = self.model, min(self.num_examples, len(self.x))
-        if self.labels is not None and not isinstance(model, SequenceGAN):
+        preview, kind = getattr(model, "_preview", None), getattr(model, "preview_kind", None)
+        if preview is None or kind is None:
             raise ValueError(
-                f"SampleMonitor takes `(x, labels)` only for a conditional SequenceGAN. Received labels for a {type(model).__name__}"
-            )
-        x = self.x[:n]
-        if isinstance(model, (DenseVAE, DenseAutoencoder)):
-            # During the first `fit` no code distribution is fitted yet: a VAE then shows
-            # draws from its standard prior, an autoencoder shows none.
-            can_sample = isinstance(model, DenseVAE) or model.code_distribution_fitted
-            figure = Figure(figsize=(0.6 * n + 1.6, 2.4 * (1 + can_sample)))
-            axes = np.atleast_1d(figure.subplots(1 + can_sample, 1))
-            plotting.reconstruction_grid(x, model.reconstruct(x), n=n, ax=axes[0], title="Reconstructions")
-            if can_sample:
-                plotting.sample_grid(model.sample(n, seed=self.seed, prior=_monitor_prior(model)), ncols=n, ax=axes[1])
-        elif isinstance(model, LSTMAutoencoder):
-            figure = plotting.sequence_grid(x, overlay=model.reconstruct(x), n=n)
-        elif isinstance(model, LSTMVAE):
-            figure = plotting.real_vs_synthetic(
-                x, model.sample(n, seed=self.seed, prior=_monitor_prior(model)), n=n, titles=("Held-out", "Sampled")
-            )
-        elif isinstance(model, SequenceGAN):
-            if bool(model.num_classes) != (self.labels is not None):
-                raise ValueError(
-                    "SampleMonitor takes `(x, labels)` exactly for a conditional SequenceGAN. Received "
-                    f"{'labels' if self.labels is not None else 'no labels'} for a model with num_classes={model.num_classes}"
-                )
-            labels = None if self.labels is None else self.labels[:n]
-            figure = plotting.real_vs_synthetic(x, model.sample(n, labels=labels, seed=self.seed), n=n)
-        elif isinstance(model, LSTMForecaster):
-            figure = plotting.sequence_grid(model.forecast(x), n=n, label="forecast")
-        else:
-            raise ValueError(  # noqa: TRY004
                 "SampleMonitor draws keras_vae models (DenseVAE, DenseAutoencoder, LSTMVAE, "
                 f"LSTMAutoencoder, SequenceGAN, LSTMForecaster). Received a {type(model).__name__}"
             )
+        takes_labels = model.data_spec.targets == "labels"
+        if takes_labels != (self.labels is not None):
+            raise ValueError(
+                "SampleMonitor takes `(x, labels)` exactly for a model trained on class labels "
+                "(a conditional SequenceGAN). Received "
+                f"{'labels' if self.labels is not None else 'no labels'} for a {type(model).__name__}"
+                + (f" with num_classes={model.num_classes}" if getattr(model, "num_classes", None) is not None else "")
+            )
+        x = self.x[:n]
+        arrays = preview(x, seed=self.seed, labels=None if self.labels is None else self.labels[:n])
+        if "forecasts" in arrays:
+            figure = plotting.sequence_grid(arrays["forecasts"], n=n, label="forecast")
+        elif kind == "images":
+            rows = [name for name in ("reconstructions", "samples") if name in arrays]
+            figure = Figure(figsize=(0.6 * n + 1.6, 2.4 * len(rows)))
+            axes = np.atleast_1d(figure.subplots(len(rows), 1))
+            for ax, name in zip(axes, rows, strict=True):
+                if name == "reconstructions":
+                    plotting.reconstruction_grid(x, arrays[name], n=n, ax=ax, title="Reconstructions")
+                else:
+                    plotting.sample_grid(arrays[name], ncols=n, ax=ax)
+        elif "samples" in arrays:
+            figure = plotting.real_vs_synthetic(x, arrays["samples"], n=n, titles=("Held-out", "Sampled"))
+        else:
+            figure = plotting.sequence_grid(x, overlay=arrays["reconstructions"], n=n)
         if title:
             figure.suptitle(title)
         return figure
-
-
-def _monitor_prior(model):
-    """The fitted code distribution once there is one, else (a VAE mid-`fit`) N(0, I)."""
-    return None if model.code_distribution_fitted else getattr(model, "priors", (None,))[-1]

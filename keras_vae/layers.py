@@ -282,6 +282,14 @@ class ObservationModel(keras.layers.Layer):
         }
 
 
+def _batches_of(x, example_shape, owner):
+    """The checked float32 batches of `x`: an array `(n, *example_shape)`, or a
+    `tf.data.Dataset` of such batches (or of `(x, ...)` tuples), read once."""
+    for batch in x if isinstance(x, tf.data.Dataset) else [x]:
+        batch = batch[0] if isinstance(batch, (tuple, list)) else batch
+        yield check_array(batch, "x", example_shape=example_shape, owner=owner)
+
+
 @keras.saving.register_keras_serializable(package="keras_vae")
 class MeanExample(keras.layers.Layer):
     """Adds the mean training example to a decoder's raw outputs: the decoder learns the rest.
@@ -332,11 +340,8 @@ class MeanExample(keras.layers.Layer):
     def adapt(self, x) -> None:
         """Sets the offset from the mean of `x`: an array `(n, *example_shape)` or a
         `tf.data.Dataset` of such batches (or of `(x, ...)` tuples), read once."""
-        batches = x if isinstance(x, tf.data.Dataset) else [x]
         total, count = np.zeros(self.example_shape, dtype="float64"), 0
-        for batch in batches:
-            batch = batch[0] if isinstance(batch, (tuple, list)) else batch
-            batch = check_array(batch, "x", example_shape=self.example_shape, owner="MeanExample.adapt")
+        for batch in _batches_of(x, self.example_shape, "MeanExample.adapt"):
             total += batch.astype("float64").sum(axis=0)
             count += len(batch)
         if count == 0:
@@ -520,4 +525,107 @@ class GaussianMixture(_SeededLayer):
             "num_components": self.num_components,
             "max_fit_examples": self.max_fit_examples,
             "seed": self.seed,
+        }
+
+
+@keras.saving.register_keras_serializable(package="keras_vae")
+class MinMaxScaler(keras.layers.Layer):
+    """Scales each feature (the last axis) to [0, 1] with the range `adapt` saw; `inverse`
+    maps values back to the data's units.
+
+    `(x - data_min) / (data_max - data_min)`, per feature. A feature whose range is 0 is
+    only shifted (scale 1). Until `adapt` (or `data_min`/`data_max`) the layer is the
+    identity and `is_adapted` is False. The bounds are non-trainable weights saved in a
+    `.keras` file, and also part of the config, so they are readable as `data_min` and
+    `data_max` (lists of floats, one per feature) and a model rebuilt from its config
+    starts with them.
+
+    Args:
+        example_shape: the shape of one example, e.g. `(sequence_length, num_features)`;
+            the last entry is the number of features.
+        data_min, data_max: optional per-feature bounds, given together.
+        **kwargs: base layer arguments.
+
+    Example:
+    >>> scaler = MinMaxScaler((2, 1))
+    >>> scaler.adapt(np.array([[[2.0], [4.0]], [[6.0], [4.0]]]))
+    >>> keras.ops.convert_to_numpy(scaler(np.array([[[2.0], [6.0]]]))).ravel().tolist()
+    [0.0, 1.0]
+    """
+
+    def __init__(self, example_shape, data_min=None, data_max=None, **kwargs):
+        super().__init__(**kwargs)
+        self.example_shape = tuple(check_positive_int(d, "example_shape") for d in example_shape)
+        self.num_features = self.example_shape[-1]
+        self.minimum = self.add_weight(
+            shape=(self.num_features,), initializer="zeros", trainable=False, dtype="float32", name="minimum"
+        )
+        self.scale = self.add_weight(
+            shape=(self.num_features,), initializer="ones", trainable=False, dtype="float32", name="scale"
+        )
+        self.data_min = self.data_max = None
+        if (data_min is None) != (data_max is None):
+            raise ValueError(
+                "`data_min` and `data_max` must be given together. "
+                f"Received: data_min={data_min!r}, data_max={data_max!r}"
+            )
+        if data_min is not None:
+            self.set_range(data_min, data_max)
+        self.built = True
+
+    @property
+    def is_adapted(self) -> bool:
+        return self.data_min is not None
+
+    def adapt(self, x) -> None:
+        """Sets the range per feature to the minimum and maximum of `x`: an array
+        `(n, *example_shape)` or a `tf.data.Dataset` of such batches (or of `(x, ...)`
+        tuples), read once."""
+        low = high = None
+        for batch in _batches_of(x, self.example_shape, "MinMaxScaler.adapt"):
+            axes = tuple(range(batch.ndim - 1))
+            low = batch.min(axis=axes) if low is None else np.minimum(low, batch.min(axis=axes))
+            high = batch.max(axis=axes) if high is None else np.maximum(high, batch.max(axis=axes))
+        if low is None:
+            raise ValueError("MinMaxScaler.adapt needs at least one example. Received an empty Dataset")
+        self.set_range(low, high)
+
+    def set_range(self, data_min, data_max) -> None:
+        """Sets the range per feature: `data_min` and `data_max`, `num_features` finite
+        numbers each, with `data_max >= data_min`."""
+        bounds = {}
+        for name, value in (("data_min", data_min), ("data_max", data_max)):
+            try:
+                array = np.asarray(value, "float32")
+            except (ValueError, TypeError):  # strings, ragged lists, None inside
+                array = None
+            if array is None or array.shape != (self.num_features,) or not np.isfinite(array).all():
+                shown = value if array is None else array.tolist()
+                raise ValueError(
+                    f"`{name}` must be {self.num_features} finite numbers, one per feature. Received: {name}={shown!r}"
+                )
+            bounds[name] = array
+        low, high = bounds["data_min"], bounds["data_max"]
+        if (high < low).any():
+            raise ValueError(f"`data_max` must be >= `data_min`. Received: data_min={low.tolist()}, data_max={high.tolist()}")
+        self.data_min = [float(v) for v in low]
+        self.data_max = [float(v) for v in high]
+        span = high - low
+        self.minimum.assign(low)
+        self.scale.assign(np.where(span > 0, span, 1.0).astype("float32"))
+
+    def call(self, x):
+        return (ops.cast(x, "float32") - self.minimum) / self.scale
+
+    def inverse(self, values):
+        """Maps scaled values back to the data's units (float32)."""
+        return ops.cast(values, "float32") * self.scale + self.minimum
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(), "example_shape": self.example_shape,
+            "data_min": self.data_min, "data_max": self.data_max,
         }

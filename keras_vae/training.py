@@ -6,11 +6,13 @@ any particular model. A model tells the loop two things:
 1. `compute_terms(x, y, training)`: its loss terms, a dict of **per-example** tensors of shape
    `(batch,)` (sums over data dimensions, never over the batch). The key named by the phase
    (`"loss"` by default) is what the phase minimises; every other key is logged.
-2. `optimization_phases()`: which terms are minimised, by which optimizer, over which
-   variables, in which order. A VAE has one phase (`"loss"`, `self.optimizer`, all trainable
-   variables). A GAN has two: the discriminator's loss with the discriminator's optimizer
-   and variables, then the generator's loss with the generator's. The loop runs the phases in
-   order within one step, so an alternating update is not a second loop.
+2. `optimization_phases()`: which terms are minimised, by which optimizer (named: the model
+   attribute that holds it), over which variables, in which order. A VAE has one phase
+   (`"loss"`, `"optimizer"`, all trainable variables). A GAN has two: the discriminator's loss
+   with `"d_optimizer"` and the discriminator's variables, then the generator's loss with
+   `"g_optimizer"` and the generator's. The loop runs the phases in order within one step, so
+   an alternating update is not a second loop; `compile` takes one optimizer per name
+   (`compile(d_optimizer=..., g_optimizer=...)`) and owns them all.
 
 The loop does everything else, once, for every model:
 
@@ -60,13 +62,15 @@ class Phase(NamedTuple):
     Attributes:
         loss: the key of the term this phase minimises.
         compute: `compute(x, y, training) -> dict[str, Tensor (batch,)]`.
-        optimizer: the optimizer that applies the update.
+        optimizer: the name of the optimizer that applies the update: the model attribute
+            `compile` sets, and the `compile` argument that chooses it (`"optimizer"`:
+            Keras' own). Phases may share one.
         variables: the variables this phase updates (and the only ones it differentiates).
     """
 
     loss: str
     compute: Callable
-    optimizer: keras.optimizers.Optimizer
+    optimizer: str
     variables: list
 
 
@@ -85,11 +89,12 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
     `compute_terms`, `call` and `get_config`, and declares its data once in `data_spec` (a
     `DataSpec`: example and target shapes, value range, what `y` is), which `fit`,
     `evaluate` and `predict` check inputs against (`keras_vae.validation`). A model with
-    several optimizers overrides `optimization_phases` and `compile`; its `compile` sets the
-    other optimizers before calling `super().compile(optimizer=...)`, which builds every
-    phase's optimizer over that phase's variables only. Keras' `use_ema=True` works on any
-    of them: `fit` ends with each network on its own optimizer's averages. `_prepare_fit`
-    and `_finish_fit` run before and after `fit` with the data it trains on.
+    several optimizers overrides `optimization_phases`, naming one optimizer per phase, and
+    `default_optimizer(name)`; `compile(**{name: optimizer})` then sets each and builds it
+    over its phases' variables only. The last phase's optimizer is Keras' `model.optimizer`,
+    whose `iterations` count the steps. Keras' `use_ema=True` works on any of them: `fit`
+    ends with each network on its own optimizer's averages. `_prepare_fit` and
+    `_finish_fit` run before and after `fit` with the data it trains on.
     """
 
     #: Names of the loss terms, in the order they are logged. "loss" is the total.
@@ -107,7 +112,17 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
 
     def optimization_phases(self) -> list[Phase]:
         """The updates of one training step, in order. Default: one, minimising `"loss"`."""
-        return [Phase("loss", self.compute_terms, self.optimizer, self.trainable_variables)]
+        return [Phase("loss", self.compute_terms, "optimizer", self.trainable_variables)]
+
+    def default_optimizer(self, name: str):
+        """What `compile` uses for the optimizer `name` when none is given (a Keras
+        optimizer name or a new instance). Default: `"adam"`."""
+        del name
+        return "adam"
+
+    def optimizer_names(self) -> tuple[str, ...]:
+        """The optimizers the phases name, each once, in phase order."""
+        return tuple(dict.fromkeys(phase.optimizer for phase in self.optimization_phases()))
 
     @property
     def data_spec(self) -> DataSpec:
@@ -152,15 +167,16 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         batch_size = ops.cast(ops.shape(keras.tree.flatten(x)[0])[0], "float32")
         for phase in self.optimization_phases():
+            optimizer = getattr(self, phase.optimizer)
             with tf.GradientTape() as tape:
                 terms = phase.compute(x, y, training=True)
                 means = {name: _mean_over_batch(v, sample_weight) for name, v in terms.items()}
                 # Each replica holds 1/num_replicas of the global batch; the optimizer sums
                 # the replicas' gradients, so dividing here yields the global-batch mean.
                 loss = means[phase.loss] / float(num_replicas())
-                loss = phase.optimizer.scale_loss(loss)
+                loss = optimizer.scale_loss(loss)
             gradients = tape.gradient(loss, phase.variables)
-            phase.optimizer.apply(gradients, phase.variables)
+            optimizer.apply(gradients, phase.variables)
             self._update_trackers(means, batch_size)
         return self._results()
 
@@ -177,7 +193,7 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
 
     def compile(
         self,
-        optimizer="adam",
+        optimizer=None,
         loss=None,
         loss_weights=None,
         metrics=None,
@@ -185,7 +201,12 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
         steps_per_execution="auto",
         **kwargs,
     ):
-        """Configures the optimizer (and `jit_compile`, `steps_per_execution`, ...).
+        """Configures the optimizers (and `jit_compile`, `steps_per_execution`, ...).
+
+        `optimizer` (a Keras optimizer name or instance; None: `default_optimizer`) for a
+        model with one; a model whose phases name several takes each by its name, e.g.
+        `compile(d_optimizer=..., g_optimizer=...)`, as distinct objects. Under a
+        `mixed_float16` policy each is wrapped in a `LossScaleOptimizer`.
 
         The model computes its own loss terms, so `loss`, `loss_weights`, `metrics` and
         `weighted_metrics` are refused rather than silently ignored.
@@ -217,10 +238,39 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
                 '`steps_per_execution` must be "auto" or a positive integer. '
                 f"Received: steps_per_execution={steps_per_execution!r}"
             )
+        names = self.optimizer_names()
+        chosen = {name: kwargs.pop(name, None) for name in names if name != "optimizer"}
+        if "optimizer" in names:
+            chosen["optimizer"] = optimizer
+        elif optimizer is not None:
+            raise ValueError(
+                f"{type(self).__name__} trains with one optimizer per network: pass "
+                f"{' and '.join(f'{name}=...' for name in names)} instead of optimizer. "
+                f"Received: optimizer={optimizer!r}"
+            )
+        optimizers = {}
+        for name in names:
+            value = keras.optimizers.get(self.default_optimizer(name) if chosen[name] is None else chosen[name])
+            for other, seen in optimizers.items():
+                if value is seen:
+                    raise ValueError(
+                        f"`{other}` and `{name}` must be two optimizer objects: one optimizer keeps "
+                        "one set of moments and one step count. Received the same object twice"
+                    )
+            optimizers[name] = value
+        main = names[-1]  # Keras' `model.optimizer`; compile() wraps it under mixed_float16
+        for name, value in optimizers.items():
+            if name != main and self.dtype_policy.name == "mixed_float16" and not isinstance(
+                value, keras.optimizers.LossScaleOptimizer
+            ):
+                value = keras.optimizers.LossScaleOptimizer(value)
+            setattr(self, name, value)
         super().compile(
-            optimizer=optimizer, steps_per_execution=1 if automatic else steps_per_execution,
+            optimizer=optimizers[main], steps_per_execution=1 if automatic else steps_per_execution,
             **kwargs,
         )
+        if main != "optimizer":
+            setattr(self, main, self.optimizer)
         self._automatic_steps_per_execution = automatic
         # Saved as given, so a loaded model chooses again.
         self._compile_config.config["steps_per_execution"] = steps_per_execution
@@ -232,13 +282,23 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
         phases it updates, in phase order."""
         grouped = {}
         for phase in self.optimization_phases():
-            if phase.optimizer is None:
+            optimizer = getattr(self, phase.optimizer, None)
+            if optimizer is None:  # not compiled yet
                 continue
-            _, variables = grouped.setdefault(id(phase.optimizer), (phase.optimizer, []))
+            _, variables = grouped.setdefault(id(optimizer), (optimizer, []))
             for variable in phase.variables:
                 if all(variable is not seen for seen in variables):
                     variables.append(variable)
         return list(grouped.values())
+
+    def get_compile_config(self):
+        config = super().get_compile_config()
+        names = self.optimizer_names()
+        if config is None or names == ("optimizer",):
+            return config
+        # One entry per named optimizer instead of Keras' single `optimizer`.
+        config = {key: value for key, value in config.items() if key != "optimizer"}
+        return {**config, **{name: keras.saving.serialize_keras_object(getattr(self, name)) for name in names}}
 
     def _use_steps_per_execution(self, callbacks, *steps):
         """With `compile(steps_per_execution="auto")`, sets the batches per call for this

@@ -1025,10 +1025,12 @@ def test_save_model_and_load_model_round_trip(models, tmp_path):
 
 # === The table covers every kind and every public target ===
 
-# Keras' hooks, and the tensor-level methods traced inside a step or a score
-# (`compute_terms`, `log_likelihood`): their inputs are checked where the data comes in.
-KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "get_compile_config", "get_config", "log_likelihood",
-               "optimization_phases", "test_step", "train_step"}
+# Keras' hooks, the shared loop's contract (`optimization_phases`, `optimizer_names`,
+# `default_optimizer`: what compile() asks the model) and the tensor-level methods traced
+# inside a step or a score (`compute_terms`, `log_likelihood`): their inputs are checked
+# where the data comes in.
+KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "default_optimizer", "get_compile_config", "get_config",
+               "log_likelihood", "optimization_phases", "optimizer_names", "test_step", "train_step"}
 NO_ARGUMENTS = {"data.load_sunspots"}
 
 

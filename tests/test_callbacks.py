@@ -123,3 +123,32 @@ def test_sample_monitor_refuses_other_models(images):
     monitor.set_model(other)
     with pytest.raises(ValueError, match=r"SampleMonitor draws keras_vae models.*Received a Functional"):
         monitor.draw()
+
+
+def test_sample_monitor_takes_labels_exactly_for_a_conditional_model(images):
+    conditional, vae = make("gan_conditional"), DenseVAE(input_shape=(8, 8), latent_dim=2, hidden_dims=(8,), seed=0)
+    x = data_for(conditional)
+    conditional.adapt(x)
+    for model, given, match in (
+        (vae, (images[:4], np.zeros(4)), r"exactly for a model trained on class labels.*Received labels for a DenseVAE$"),
+        (conditional, x[:4], r"Received no labels for a SequenceGAN with num_classes=3"),
+    ):
+        monitor = SampleMonitor("unused", given)
+        monitor.set_model(model)
+        with pytest.raises(ValueError, match=match):
+            monitor.draw()
+    monitor = SampleMonitor("unused", (x[:4], np.arange(4) % 3), num_examples=4)
+    monitor.set_model(conditional)
+    assert len(monitor.draw().axes) == 2  # held-out beside sampled
+
+
+@pytest.mark.parametrize("fitted", [False, True])
+def test_sample_monitor_shows_autoencoder_samples_once_it_can_sample(fitted, images):
+    model = DenseAutoencoder(input_shape=(8, 8), latent_dim=2, hidden_dims=(8,), seed=0)
+    if fitted:
+        model.fit_code_distribution(images)
+    monitor = SampleMonitor("unused", images[:4], num_examples=4)
+    monitor.set_model(model)
+    arrays = model._preview(images[:4], seed=0)
+    assert sorted(arrays) == (["reconstructions", "samples"] if fitted else ["reconstructions"])
+    assert len(monitor.draw().axes) == 1 + fitted  # one row per array

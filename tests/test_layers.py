@@ -131,6 +131,49 @@ def test_mean_example_adapt_correctness():
     assert restored.example_shape == (2,) and restored.likelihood == "bernoulli"
 
 
+def test_min_max_scaler_maps_each_feature_to_the_unit_interval_and_back():
+    import tensorflow as tf
+
+    from keras_vae.layers import MinMaxScaler
+
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=(40, 6, 3)) * [1.0, 10.0, 0.0] + [0.0, -5.0, 2.0]).astype("float32")  # feature 2 is constant
+    scaler = MinMaxScaler((6, 3))
+    assert not scaler.is_adapted and scaler.data_min is None
+    np.testing.assert_array_equal(scaler(x), x)  # the identity until adapted
+    # A Dataset of (x, y) batches, read once, gives the array's range.
+    scaler.adapt(tf.data.Dataset.from_tensor_slices((x, x)).batch(7))
+    np.testing.assert_allclose(scaler.data_min, x.min(axis=(0, 1)), rtol=1e-6)
+    np.testing.assert_allclose(scaler.data_max, x.max(axis=(0, 1)), rtol=1e-6)
+    scaled = keras.ops.convert_to_numpy(scaler(x))
+    np.testing.assert_allclose(scaled[..., :2].min(axis=(0, 1)), [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(scaled[..., :2].max(axis=(0, 1)), [1.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(scaled[..., 2], 0.0, atol=1e-6)  # a zero range is shifted, not divided by 0
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(scaler.inverse(scaled)), x, atol=1e-5)
+    restored = MinMaxScaler.from_config(scaler.get_config())
+    assert restored.is_adapted and restored.data_min == scaler.data_min and restored.data_max == scaler.data_max
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(restored(x)), scaled)
+
+
+def test_min_max_scaler_errors():
+    import tensorflow as tf
+
+    from keras_vae.layers import MinMaxScaler
+
+    scaler = MinMaxScaler((4, 2))
+    with pytest.raises(ValueError, match=r"`x` must have shape \(batch, 4, 2\)\. Received shape=\(3, 4, 3\)"):
+        scaler.adapt(np.zeros((3, 4, 3)))
+    with pytest.raises(ValueError, match=r"at least one example\. Received an empty Dataset"):
+        scaler.adapt(tf.data.Dataset.from_tensor_slices(np.zeros((0, 4, 2))).batch(2))
+    with pytest.raises(ValueError, match=r"given together\. Received: data_min=\[0\.0, 0\.0\], data_max=None"):
+        MinMaxScaler((4, 2), data_min=[0.0, 0.0])
+    with pytest.raises(ValueError, match=r"`data_max` must be 2 finite numbers, one per feature\. Received: data_max=\[1\.0, inf\]"):
+        scaler.set_range([0.0, 0.0], [1.0, np.inf])
+    with pytest.raises(ValueError, match=r"`data_max` must be >= `data_min`"):
+        scaler.set_range([1.0, 0.0], [0.0, 1.0])
+    assert not scaler.is_adapted  # a failed call leaves it as it was
+
+
 def test_mean_example_errors():
     import tensorflow as tf
 

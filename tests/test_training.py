@@ -195,11 +195,7 @@ class TwoPhaseToy(GenerativeModel):
     # One declaration of the data (x of shape (batch, 1), no targets), not several hooks.
     data_spec = DataSpec((1,), targets="none")
 
-    def compile(self, a_optimizer, b_optimizer, **kwargs):
-        # As SequenceGAN: the other optimizers first, then compile() builds them all.
-        self.a_optimizer = a_optimizer
-        super().compile(optimizer=b_optimizer, **kwargs)
-        self.b_optimizer = self.optimizer
+    # No compile() of its own: the phases name their optimizers, compile() takes them by name.
 
     def a_terms(self, x, y=None, training=False):
         return {"a_loss": ops.sum(ops.square(x * self.a - 3.0), axis=1)}
@@ -210,8 +206,8 @@ class TwoPhaseToy(GenerativeModel):
 
     def optimization_phases(self):
         return [
-            Phase("a_loss", self.a_terms, self.a_optimizer, [self.a]),
-            Phase("b_loss", self.b_terms, self.optimizer, [self.b]),
+            Phase("a_loss", self.a_terms, "a_optimizer", [self.a]),
+            Phase("b_loss", self.b_terms, "b_optimizer", [self.b]),
         ]
 
     def call(self, x):
@@ -220,16 +216,36 @@ class TwoPhaseToy(GenerativeModel):
 
 def test_two_phases_update_only_their_own_variables():
     model = TwoPhaseToy()
-    model.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.0))
+    model.compile(a_optimizer=keras.optimizers.SGD(0.1), b_optimizer=keras.optimizers.SGD(0.0))
     model.fit(np.ones((8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
     assert float(model.a) != 1.0  # moved by phase a
     assert float(model.b) == 1.0  # phase b's optimizer has lr 0: nothing else may move b
     model = TwoPhaseToy()
-    model.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.1))
+    model.compile(b_optimizer=keras.optimizers.SGD(0.1), a_optimizer=keras.optimizers.SGD(0.0))
     history = model.fit(np.ones((8, 1), "float32"), batch_size=8, epochs=1, verbose=0)
     assert float(model.a) == 1.0 and float(model.b) != 1.0
     assert set(history.history) == {"a_loss", "b_loss"}
     assert int(model.a_optimizer.iterations) == 1 and int(model.b_optimizer.iterations) == 1
+
+
+def test_named_optimizers_default_check_and_survive_the_compile_config():
+    model = TwoPhaseToy()
+    model.compile(b_optimizer=keras.optimizers.SGD(0.5))  # a_optimizer: default_optimizer's "adam"
+    assert model.optimizer_names() == ("a_optimizer", "b_optimizer")
+    assert isinstance(model.a_optimizer, keras.optimizers.Adam)
+    # The last phase's optimizer is Keras' model.optimizer, whose iterations count the steps.
+    assert model.b_optimizer is model.optimizer and float(model.optimizer.learning_rate) == 0.5
+    config = model.get_compile_config()
+    assert "optimizer" not in config and {"a_optimizer", "b_optimizer"} <= set(config)
+    restored = TwoPhaseToy()
+    restored.compile_from_config(config)
+    assert isinstance(restored.a_optimizer, keras.optimizers.Adam) and restored.b_optimizer is restored.optimizer
+    assert float(restored.b_optimizer.learning_rate) == 0.5
+    with pytest.raises(ValueError, match=r"pass a_optimizer=\.\.\. and b_optimizer=\.\.\. instead of optimizer\. Received: optimizer='sgd'"):
+        TwoPhaseToy().compile(optimizer="sgd")
+    shared = keras.optimizers.SGD()
+    with pytest.raises(ValueError, match=r"`a_optimizer` and `b_optimizer` must be two optimizer objects"):
+        TwoPhaseToy().compile(a_optimizer=shared, b_optimizer=shared)
 
 
 def _slot_names(optimizer, model):
@@ -239,7 +255,7 @@ def _slot_names(optimizer, model):
 
 def test_each_optimizer_holds_slots_for_its_own_phase_only():
     model = TwoPhaseToy()
-    model.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1))
+    model.compile(a_optimizer=keras.optimizers.Adam(0.1), b_optimizer=keras.optimizers.Adam(0.1))
     assert _slot_names(model.a_optimizer, model) == ["a_momentum", "a_velocity"]
     assert _slot_names(model.b_optimizer, model) == ["b_momentum", "b_velocity"]
 
@@ -252,7 +268,7 @@ def test_use_ema_ends_fit_with_each_phase_on_its_own_average(ema_on):
     def fitted(with_ema):
         model = TwoPhaseToy()
         model.compile(
-            *(keras.optimizers.SGD(0.05, use_ema=name in with_ema, ema_momentum=0.5) for name in "ab")
+            **{f"{name}_optimizer": keras.optimizers.SGD(0.05, use_ema=name in with_ema, ema_momentum=0.5) for name in "ab"}
         )
         model.fit(np.linspace(0.5, 1.5, 16, dtype="float32")[:, None], batch_size=4, epochs=2, shuffle=False, verbose=0)
         return model

@@ -82,6 +82,11 @@ class AutoencoderMixin(ObservedMixin):
         x = self._check_x(x)
         return batched(lambda b: self.encoder(b, training=False), x, batch_size)
 
+    def _preview(self, x, seed, labels=None):
+        """What `callbacks.SampleMonitor` draws: the reconstructions of `x`."""
+        del seed, labels
+        return {"reconstructions": self.reconstruct(x)}
+
     def reconstruct(self, x, batch_size: int = 1024) -> np.ndarray:
         """Returns `decode(encode(x))`, `(n, *example_shape)`."""
         return self.decode(self.encode(x, batch_size), batch_size)

@@ -103,6 +103,18 @@ class CodeDistributionMixin:
         """
         return self.decode(self.sample_codes(n, seed, prior))
 
+    def _preview(self, x, seed, labels=None):
+        """What `callbacks.SampleMonitor` draws: the reconstructions of `x` and, once the
+        model can sample, `len(x)` samples. During the first `fit` no code distribution
+        is fitted yet: a VAE then samples its standard prior, an autoencoder not at all."""
+        del labels
+        arrays = {"reconstructions": self.reconstruct(x)}
+        if self.code_distribution_fitted:
+            arrays["samples"] = self.sample(len(x), seed=seed)
+        elif STANDARD in self.priors:
+            arrays["samples"] = self.sample(len(x), seed=seed, prior=STANDARD)
+        return arrays
+
     def _check_prior(self, prior):
         if prior is None:
             return self.priors[0]

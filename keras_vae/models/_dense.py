@@ -71,6 +71,9 @@ def build_mlp_decoder(latent_dim, hidden_dims, output_shape, seed, name="decoder
 class DenseModel(ObservedMixin, GenerativeModel):
     """Shared base of the dense models: data shape, decoder, likelihood, helpers."""
 
+    #: How `callbacks.SampleMonitor` lays out `_preview`'s arrays: as images.
+    preview_kind = "images"
+
     def __init__(
         self,
         input_shape,

@@ -146,6 +146,9 @@ def shift_right(x):
 class RecurrentModel(GenerativeModel):
     """Shared base of the recurrent models: sequence shape, seeds, checks of sequences."""
 
+    #: How `callbacks.SampleMonitor` lays out `_preview`'s arrays: as sequences.
+    preview_kind = "sequences"
+
     def __init__(self, sequence_length, num_features, hidden_dims, seed, **kwargs):
         sequence_length = check_positive_int(sequence_length, "sequence_length")
         num_features = check_positive_int(num_features, "num_features")

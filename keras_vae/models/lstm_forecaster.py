@@ -189,6 +189,11 @@ class LSTMForecaster(RecurrentModel):
         last = ops.take(ops.cast(last_step[:, 0, :], change.dtype), list(self.target_columns), axis=-1)
         return change + last[:, None, :]  # Eq. above: last observed value + predicted change
 
+    def _preview(self, x, seed, labels=None):
+        """What `callbacks.SampleMonitor` draws: the forecasts of `x`'s windows."""
+        del seed, labels
+        return {"forecasts": self.forecast(x)}
+
     def forecast(self, x, batch_size: int = 1024) -> np.ndarray:
         """The forecast for windows `x`, `(n, horizon, num_targets)`, as a NumPy array."""
         x = self._check_x(x)

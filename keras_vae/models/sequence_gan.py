@@ -16,7 +16,7 @@ from keras_vae.checks import (
     check_seed,
     check_sizes,
 )
-from keras_vae.layers import Sampling
+from keras_vae.layers import MinMaxScaler, Sampling
 from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import RecurrentModel, dense, lstm
 from keras_vae.training import Phase
@@ -123,9 +123,10 @@ class SequenceGAN(RecurrentModel):
     every step (a conditional GAN).
 
     The data is scaled per feature to [0, 1] with the minimum and maximum of the training
-    data (`adapt`, called by `fit` on arrays if not done before; call it yourself before
-    fitting a `tf.data.Dataset`); the scaler is part of the
-    config, so `sample` returns sequences in the original units, also after reloading.
+    data (a `MinMaxScaler` layer, `scaler`; `fit` adapts it on its first call with arrays
+    or a `tf.data.Dataset`, call `adapt` yourself before fitting a generator); the scaler's
+    range is part of the config, so `sample` returns sequences in the original units, also
+    after reloading.
 
     One training step has two phases in the shared loop (`optimization_phases`), each with
     its own optimizer and variables:
@@ -221,64 +222,32 @@ class SequenceGAN(RecurrentModel):
             self.sequence_length, self.num_features, self.discriminator_dims, self.num_classes, seed
         )
         self.noise = Sampling(seed=seed, name="noise")
-        # === The scaler: config and variables read inside the compiled step ===
-        self.data_min = None
-        self.data_max = None
-        self.feature_min = self.add_weight(
-            shape=(self.num_features,), initializer="zeros", trainable=False, dtype="float32", name="feature_min"
-        )
-        self.feature_scale = self.add_weight(
-            shape=(self.num_features,), initializer="ones", trainable=False, dtype="float32", name="feature_scale"
-        )
-        if (data_min is None) != (data_max is None):
-            raise ValueError(
-                "`data_min` and `data_max` must be given together. "
-                f"Received: data_min={data_min!r}, data_max={data_max!r}"
-            )
-        if data_min is not None:
-            self._set_scaler(*(self._scaler_bound(v, name) for v, name in ((data_min, "data_min"), (data_max, "data_max"))))
-        self.d_optimizer = None
+        # The scaler: weights read inside the compiled step, and config.
+        self.scaler = MinMaxScaler(self.example_shape, data_min, data_max, name="scaler")
+        self.d_optimizer = self.g_optimizer = None
         self.built = True
 
     # === The scaler ===
 
-    def _scaler_bound(self, value, name):
-        try:
-            return np.asarray(value, "float32")
-        except (ValueError, TypeError):  # strings, ragged lists, None inside
-            raise ValueError(
-                f"`{name}` must be {self.num_features} finite numbers, one per feature. Received: {name}={value!r}"
-            ) from None
-
-    def _set_scaler(self, low, high):
-        for name, value in (("data_min", low), ("data_max", high)):
-            if value.shape != (self.num_features,) or not np.isfinite(value).all():
-                raise ValueError(
-                    f"`{name}` must be {self.num_features} finite numbers, one per feature. "
-                    f"Received: {name}={value.tolist()!r}"
-                )
-        if (high < low).any():
-            raise ValueError(f"`data_max` must be >= `data_min`. Received: data_min={low.tolist()}, data_max={high.tolist()}")
-        self.data_min = [float(v) for v in low]
-        self.data_max = [float(v) for v in high]
-        span = high - low
-        self.feature_min.assign(low)
-        self.feature_scale.assign(np.where(span > 0, span, 1.0).astype("float32"))
-
     def adapt(self, x) -> None:
-        """Sets the per-feature scaler to the minimum and maximum of `x` `(n, T, F)`."""
-        x = self._check_x(x)
-        self._set_scaler(x.min(axis=(0, 1)), x.max(axis=(0, 1)))
+        """Sets the per-feature scaler to the minimum and maximum of `x` `(n, T, F)` (or a
+        `tf.data.Dataset` of batches, read once). `fit` does this by itself on its first
+        call with arrays or a Dataset; call it before `fit` on a generator or `PyDataset`."""
+        if not isinstance(x, tf.data.Dataset):
+            x = self._check_x(x)
+        self.scaler.adapt(x)
 
     @property
     def adapted(self) -> bool:
-        return self.data_min is not None
+        return self.scaler.is_adapted
 
-    def _scale(self, x):
-        return (ops.cast(x, "float32") - self.feature_min) / self.feature_scale
+    @property
+    def data_min(self):
+        return self.scaler.data_min
 
-    def _unscale(self, values):
-        return ops.cast(values, "float32") * self.feature_scale + self.feature_min
+    @property
+    def data_max(self):
+        return self.scaler.data_max
 
     # === Networks ===
 
@@ -303,7 +272,7 @@ class SequenceGAN(RecurrentModel):
 
     def _discriminator_terms(self, x, y=None, training=False):
         labels = self._labels_of(y)
-        real = self._scale(x)  # (batch, T, F) in [0, 1] for training data
+        real = self.scaler(x)  # (batch, T, F) in [0, 1] for training data
         fake = self.generator(self._with_labels(self._draw_noise(ops.shape(x)[0]), labels), training=training)
         real_logits = self.discriminator(self._with_labels(real, labels), training=training)  # (batch, T, 1)
         fake_logits = self.discriminator(self._with_labels(fake, labels), training=training)
@@ -316,7 +285,7 @@ class SequenceGAN(RecurrentModel):
 
     def _generator_terms(self, x, y=None, training=False):
         labels = self._labels_of(y)
-        real = self._scale(x)
+        real = self.scaler(x)
         fake = self.generator(self._with_labels(self._draw_noise(ops.shape(x)[0]), labels), training=training)
         fake_logits = self.discriminator(self._with_labels(fake, labels), training=training)
         adversarial = losses.generator_loss(fake_logits)  # (batch,)
@@ -325,8 +294,8 @@ class SequenceGAN(RecurrentModel):
 
     def optimization_phases(self):
         return [
-            Phase("d_loss", self._discriminator_terms, self.d_optimizer, self.discriminator.trainable_variables),
-            Phase("g_loss", self._generator_terms, self.optimizer, self.generator.trainable_variables),
+            Phase("d_loss", self._discriminator_terms, "d_optimizer", self.discriminator.trainable_variables),
+            Phase("g_loss", self._generator_terms, "g_optimizer", self.generator.trainable_variables),
         ]
 
     def compute_terms(self, x, y=None, training=False):
@@ -337,12 +306,12 @@ class SequenceGAN(RecurrentModel):
             x, labels = inputs
         else:
             x, labels = inputs, None
-        logits = self.discriminator(self._with_labels(self._scale(x), labels), training=training)
+        logits = self.discriminator(self._with_labels(self.scaler(x), labels), training=training)
         return ops.sigmoid(ops.mean(logits, axis=(1, 2)))  # (batch,)
 
     # === compile: one optimizer per network ===
 
-    def compile(self, d_optimizer=None, g_optimizer=None, optimizer=None, **kwargs):
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
         """Configures one optimizer per network (and `jit_compile`, ...).
 
         The defaults are the recipe `benchmarks/sequence_gan.py` measured (discriminative
@@ -367,38 +336,12 @@ class SequenceGAN(RecurrentModel):
             **kwargs: `jit_compile`, `steps_per_execution`, ... (no `loss` or `metrics`:
                 the model computes its own).
         """
-        if optimizer is not None:
-            raise ValueError(
-                "SequenceGAN trains two networks: pass d_optimizer=... and g_optimizer=... "
-                f"instead of optimizer. Received: optimizer={optimizer!r}"
-            )
-        if d_optimizer is None:
-            d_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5)
-        if g_optimizer is None:
-            g_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=True, ema_momentum=0.995)
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        g_optimizer = keras.optimizers.get(g_optimizer)
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "`d_optimizer` and `g_optimizer` must be two optimizer objects: one optimizer "
-                "keeps one set of moments and one step count. Received the same object twice"
-            )
-        if self.dtype_policy.name == "mixed_float16" and not isinstance(d_optimizer, keras.optimizers.LossScaleOptimizer):
-            d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)  # as compile() does for `optimizer`
-        self.d_optimizer = d_optimizer
-        # Sets `self.optimizer` and builds each optimizer over its own network's variables.
-        super().compile(optimizer=g_optimizer, **kwargs)
-        self.g_optimizer = self.optimizer
-        self._run_options = dict(kwargs)
+        return super().compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **kwargs)
 
-    def get_compile_config(self):
-        if self.d_optimizer is None:
-            return None
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.optimizer),
-            **self._run_options,
-        }
+    def default_optimizer(self, name):
+        if name == "g_optimizer":
+            return keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=True, ema_momentum=0.995)
+        return keras.optimizers.Adam(1e-3, beta_1=0.5)
 
     # === Inputs ===
 
@@ -406,13 +349,13 @@ class SequenceGAN(RecurrentModel):
         # After the checks, so a call that fails leaves the model as it was.
         if self.adapted:
             return
-        if not isinstance(x, np.ndarray):
+        if not isinstance(x, (np.ndarray, tf.data.Dataset)):
             raise ValueError(
                 "SequenceGAN scales each feature to [0, 1] with the training data's range: "
-                "call model.adapt(x_train) before fit() on a Dataset or generator. "
+                "call model.adapt(x_train) before fit() on a generator or PyDataset. "
                 f"Received: an unadapted model and x of type {type(x).__name__}"
             )
-        self.adapt(x)
+        self.scaler.adapt(x)
 
     def predict(self, x, batch_size=None, verbose="auto", **kwargs):
         """The discriminator's probability that each sequence is real, `(n,)`; a conditional
@@ -435,12 +378,12 @@ class SequenceGAN(RecurrentModel):
 
             def run(b):
                 n = ops.convert_to_tensor(b[:, :-1].reshape(-1, self.sequence_length, self.noise_dim))
-                return self._unscale(self.generator([n, ops.cast(b[:, -1], "int32")], training=False))
+                return self.scaler.inverse(self.generator([n, ops.cast(b[:, -1], "int32")], training=False))
 
             return batched(run, both, batch_size)
         if labels is not None:
             raise ValueError(f"{owner} without `num_classes` takes no labels. Received labels of shape {np.shape(labels)}")
-        return batched(lambda b: self._unscale(self.generator(ops.convert_to_tensor(b), training=False)), noise, batch_size)
+        return batched(lambda b: self.scaler.inverse(self.generator(ops.convert_to_tensor(b), training=False)), noise, batch_size)
 
     def sample(self, n: int, labels=None, seed: int | None = None) -> np.ndarray:
         """Draws `n` sequences in the data's original units, `(n, T, F)`.
@@ -463,6 +406,11 @@ class SequenceGAN(RecurrentModel):
         if self.num_classes and labels is not None and np.ndim(labels) == 0:
             labels = np.full((n,), labels)
         return self.generate(ops.convert_to_numpy(noise), labels)
+
+    def _preview(self, x, seed, labels=None):
+        """What `callbacks.SampleMonitor` draws: `len(x)` samples (with `labels`, for a
+        conditional model)."""
+        return {"samples": self.sample(len(x), labels=labels, seed=seed)}
 
     def get_config(self):
         return {
