@@ -14,9 +14,7 @@ import os
 
 import keras
 import numpy as np
-from matplotlib.figure import Figure
 
-from keras_vae import plotting
 from keras_vae.checks import (
     check_array,
     check_bool,
@@ -279,6 +277,8 @@ class SampleMonitor(keras.callbacks.Callback):
         done = epoch + 1
         if done % self.every == 0 or done == self._epochs:
             path = os.path.join(self.directory, f"epoch_{done:04d}.png")
+            from keras_vae import plotting  # late: `import keras_vae` does not load matplotlib
+
             plotting.save_figure(self.draw(title=f"epoch {done}"), path)
             self.last_path = path
 
@@ -289,6 +289,10 @@ class SampleMonitor(keras.callbacks.Callback):
         the held-out examples) and how (`preview_kind`: images or sequences); the figure
         shows each array it gets.
         """
+        from matplotlib.figure import Figure  # late: `import keras_vae` does not load matplotlib
+
+        from keras_vae import plotting
+
         model, n = self.model, min(self.num_examples, len(self.x))
         preview, kind = getattr(model, "_preview", None), getattr(model, "preview_kind", None)
         if preview is None or kind is None:

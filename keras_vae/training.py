@@ -37,7 +37,6 @@ The loop does everything else, once, for every model:
 from __future__ import annotations
 
 import contextlib
-import numbers
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -215,49 +214,15 @@ class GenerativeModel(KerasWorkarounds, keras.Model):
         whenever that changes nothing a user sees (`choose_steps_per_execution`); pass an
         integer (`1`: one batch per call, Keras' default) to fix it.
         """
-        given = {
-            "loss": loss,
-            "loss_weights": loss_weights,
-            "metrics": metrics,
-            "weighted_metrics": weighted_metrics,
-        }
-        for name, value in given.items():
-            if value is not None:
-                raise ValueError(
-                    f"{type(self).__name__} computes its own loss terms {self.loss_names}; "
-                    f"compile() takes only the optimizer and run options. "
-                    f"Received: {name}={value!r}"
-                )
-        automatic = isinstance(steps_per_execution, str) and steps_per_execution == "auto"
-        if not automatic and (
-            isinstance(steps_per_execution, bool)
-            or not isinstance(steps_per_execution, numbers.Integral)
-            or steps_per_execution <= 0
-        ):
-            raise ValueError(
-                '`steps_per_execution` must be "auto" or a positive integer. '
-                f"Received: steps_per_execution={steps_per_execution!r}"
-            )
+        owner = type(self).__name__
+        validation.check_compile_options(
+            owner, self.loss_names, steps_per_execution,
+            loss=loss, loss_weights=loss_weights, metrics=metrics, weighted_metrics=weighted_metrics,
+        )
+        automatic = isinstance(steps_per_execution, str)  # "auto"
         names = self.optimizer_names()
-        chosen = {name: kwargs.pop(name, None) for name in names if name != "optimizer"}
-        if "optimizer" in names:
-            chosen["optimizer"] = optimizer
-        elif optimizer is not None:
-            raise ValueError(
-                f"{type(self).__name__} trains with one optimizer per network: pass "
-                f"{' and '.join(f'{name}=...' for name in names)} instead of optimizer. "
-                f"Received: optimizer={optimizer!r}"
-            )
-        optimizers = {}
-        for name in names:
-            value = keras.optimizers.get(self.default_optimizer(name) if chosen[name] is None else chosen[name])
-            for other, seen in optimizers.items():
-                if value is seen:
-                    raise ValueError(
-                        f"`{other}` and `{name}` must be two optimizer objects: one optimizer keeps "
-                        "one set of moments and one step count. Received the same object twice"
-                    )
-            optimizers[name] = value
+        given = {name: kwargs.pop(name, None) for name in names if name != "optimizer"}
+        optimizers = validation.named_optimizers(owner, names, optimizer, given, self.default_optimizer)
         main = names[-1]  # Keras' `model.optimizer`; compile() wraps it under mixed_float16
         for name, value in optimizers.items():
             if name != main and self.dtype_policy.name == "mixed_float16" and not isinstance(

@@ -1,4 +1,5 @@
-"""Input checks for `fit`, `evaluate` and `predict`, driven by one `DataSpec` per model.
+"""Input checks for `fit`, `evaluate` and `predict`, driven by one `DataSpec` per model,
+and for `compile`'s arguments.
 
 Every check runs on the host before Keras sees the data, so a wrong shape, NaN, an
 unscaled image or a missing target raises a `ValueError` naming what was expected and
@@ -232,3 +233,57 @@ def check_predict_inputs(spec: DataSpec, owner: str, x):
         examples = check_array(x[0], "x", example_shape=spec.example_shape, owner=owner)
         return examples, check_y(spec, owner, x[1], "labels")
     return check_array(x, "x", example_shape=spec.example_shape, owner=owner)
+
+
+def check_compile_options(owner: str, loss_names, steps_per_execution, **refused) -> None:
+    """`compile`'s own arguments: a model that computes its loss terms takes no `loss`,
+    `loss_weights`, `metrics` or `weighted_metrics` (refused rather than silently
+    ignored), and `steps_per_execution` is `"auto"` or a positive integer."""
+    for name, value in refused.items():
+        if value is not None:
+            raise ValueError(
+                f"{owner} computes its own loss terms {tuple(loss_names)}; "
+                f"compile() takes only the optimizer and run options. "
+                f"Received: {name}={value!r}"
+            )
+    automatic = isinstance(steps_per_execution, str) and steps_per_execution == "auto"
+    if not automatic and (
+        isinstance(steps_per_execution, bool)
+        or not isinstance(steps_per_execution, numbers.Integral)
+        or steps_per_execution <= 0
+    ):
+        raise ValueError(
+            '`steps_per_execution` must be "auto" or a positive integer. '
+            f"Received: steps_per_execution={steps_per_execution!r}"
+        )
+
+
+def named_optimizers(owner: str, names, optimizer, given: dict, default) -> dict:
+    """One optimizer object per name the phases use, from `compile`'s arguments.
+
+    Args:
+        names: the phases' optimizer names, in order (`"optimizer"` is Keras' own argument).
+        optimizer: `compile`'s `optimizer` argument.
+        given: the other names' arguments (None where not given).
+        default: `default(name)`, used where nothing was given.
+    """
+    given = dict(given)
+    if "optimizer" in names:
+        given["optimizer"] = optimizer
+    elif optimizer is not None:
+        raise ValueError(
+            f"{owner} trains with one optimizer per network: pass "
+            f"{' and '.join(f'{name}=...' for name in names)} instead of optimizer. "
+            f"Received: optimizer={optimizer!r}"
+        )
+    optimizers = {}
+    for name in names:
+        value = keras.optimizers.get(default(name) if given.get(name) is None else given[name])
+        for other, seen in optimizers.items():
+            if value is seen:
+                raise ValueError(
+                    f"`{other}` and `{name}` must be two optimizer objects: one optimizer keeps "
+                    "one set of moments and one step count. Received the same object twice"
+                )
+        optimizers[name] = value
+    return optimizers

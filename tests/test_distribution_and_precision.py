@@ -7,7 +7,7 @@ covered by adding it there.
 import keras
 import numpy as np
 import pytest
-from test_models import CONFIGS, compile_model, data_for, make, targets_for
+from test_models import CONFIGS, compile_model, data_for, make, optimizers_of, targets_for
 
 from keras_vae import DenseVAE, SequenceGAN
 from keras_vae.layers import _SeededLayer
@@ -29,10 +29,6 @@ def weights_of(model):
     # differ by rounding between precisions and compilers; its own tests are elsewhere.
     skipped = {id(w) for w in getattr(model, "code_distribution", keras.layers.Layer()).weights}
     return [keras.ops.convert_to_numpy(w) for w in model.weights if id(w) not in skipped]
-
-
-def optimizers_of(model):
-    return [model.optimizer, model.d_optimizer] if isinstance(model, SequenceGAN) else [model.optimizer]
 
 
 def one_step(model, x, y, loss_scale=None, learning_rate=0.1, **compile_kwargs):

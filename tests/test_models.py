@@ -185,7 +185,8 @@ def test_model_save_load_gives_identical_outputs(trained):
 
 
 def optimizers_of(model):
-    return [model.optimizer, model.d_optimizer] if isinstance(model, SequenceGAN) else [model.optimizer]
+    """Every optimizer of a compiled model, in phase order (the last is `model.optimizer`)."""
+    return [getattr(model, name) for name in model.optimizer_names()]
 
 
 def test_model_save_load_keeps_optimizer_state(trained):
