@@ -7,7 +7,7 @@ covered by adding it there.
 import keras
 import numpy as np
 import pytest
-from test_models import CONFIGS, compile_model, data_for, make, optimizers_of, targets_for
+from test_models import compile_model, data_for, make, optimizers_of, targets_for
 
 from keras_vae import DenseVAE, SequenceGAN
 from keras_vae.layers import _SeededLayer
@@ -22,6 +22,10 @@ ONE_PER_CLASS = [
     "lstm_vae_autoregressive",
     "gan_conditional",
 ]
+# The replica checks add the one config whose loss has a term the others lack (free bits,
+# clipped per latent dimension). The configs left out differ from one above only in the
+# likelihood or the number of layers, which a replica computes like the single device does.
+MIRRORED = [*ONE_PER_CLASS, "lstm_vae"]
 
 
 def weights_of(model):
@@ -53,7 +57,7 @@ def one_step(model, x, y, loss_scale=None, learning_rate=0.1, **compile_kwargs):
 # === tf.distribute ===
 
 
-@pytest.mark.parametrize("key", sorted(CONFIGS))
+@pytest.mark.parametrize("key", MIRRORED)
 def test_mirrored_step_equals_single_device_step(key, mirrored_strategy):
     # One step on a global batch of 32, split 16 + 16 over two replicas, must give the
     # single-device update: losses reduced over the global batch (also the GAN's
