@@ -53,22 +53,17 @@
 # `KERAS_VAE_FAST=1` (set by the tests and by `keras-vae-tutorials --fast`) shrinks the run
 # to a few hundred images and a few epochs: the numbers then mean nothing, but every line
 # of the tutorial runs.
+# `tutorial.start` reads `KERAS_VAE_FAST` and `KERAS_VAE_OUTPUT`, makes the output folder
+# and starts the clock; `run.report`, at the end, writes `summary.json`.
 
 # %%
-import json
-import os
-import time
-from pathlib import Path
-
 import keras
 import numpy as np
 
-from keras_vae import DenseAutoencoder, data, errata, evaluation, plotting
+from keras_vae import DenseAutoencoder, data, errata, evaluation, plotting, tutorial
 
-START = time.perf_counter()
-TUTORIAL = "01_dense_autoencoder"
-FAST = os.environ.get("KERAS_VAE_FAST", "0") == "1"
-OUTPUT_DIR = Path(os.environ.get("KERAS_VAE_OUTPUT") or Path("outputs") / TUTORIAL).resolve()
+run = tutorial.start("01_dense_autoencoder")
+FAST, OUTPUT_DIR = run.fast, run.output_dir
 
 SEED = 0
 LATENT_DIM = 2  # 2-D codes can be drawn directly, with no projection
@@ -80,7 +75,6 @@ NUM_TRAIN = 256 if FAST else None  # None: all 1258 training images
 NUM_SAMPLES = 100  # images decoded from sampled codes
 VERBOSE = 2 if FAST else 0  # Keras' fit() logging: one line per epoch, or none
 
-OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 keras.utils.set_random_seed(SEED)  # Python, NumPy and TensorFlow global seeds
 print(f"fast={FAST}, epochs={EPOCHS}, output folder: {OUTPUT_DIR}")
 
@@ -245,24 +239,12 @@ plotting.sample_grid(
 # samples from, fixed before training.
 
 # %%
-summary = {
-    "tutorial": TUTORIAL,
-    "fast": FAST,
-    "seconds": time.perf_counter() - START,
-    "models": {
-        "DenseAutoencoder": {
-            "final_train": {k: v for k, v in final.items() if not k.startswith("val_")},
-            "final_val": {k[4:]: v for k, v in final.items() if k.startswith("val_")},
-            "test": test,
-            "extra": {
-                "test_mse_per_pixel": test_mse,
-                **{f"sampled_codes_off_data_{name}": value for name, value in off_data.items()},
-            },
-        }
-    },
-}
-(OUTPUT_DIR / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['seconds']:.0f} s")
+run.report({
+    "DenseAutoencoder": tutorial.results(
+        final, test, test_mse_per_pixel=test_mse,
+        **{f"sampled_codes_off_data_{name}": value for name, value in off_data.items()},
+    ),
+})
 
 # %% [markdown]
 # ## What the article got wrong

@@ -55,23 +55,20 @@
 # Every knob that changes the size of the run is an UPPER_CASE constant.
 # `KERAS_VAE_FAST=1` (set by the tests and by `keras-vae-tutorials --fast`) shrinks the run
 # to a few hundred images and a few epochs: every line runs, the numbers mean nothing.
+# `tutorial.start` reads `KERAS_VAE_FAST` and `KERAS_VAE_OUTPUT`, makes the output folder
+# and starts the clock; `run.report`, at the end, writes `summary.json`.
 
 # %%
 import json
-import os
-import time
-from pathlib import Path
 
 import keras
 import numpy as np
 from matplotlib.figure import Figure
 
-from keras_vae import DenseVAE, data, errata, evaluation, plotting
+from keras_vae import DenseVAE, data, errata, evaluation, plotting, tutorial
 
-START = time.perf_counter()
-TUTORIAL = "02_dense_vae"
-FAST = os.environ.get("KERAS_VAE_FAST", "0") == "1"
-OUTPUT_DIR = Path(os.environ.get("KERAS_VAE_OUTPUT") or Path("outputs") / TUTORIAL).resolve()
+run = tutorial.start("02_dense_vae")
+FAST, OUTPUT_DIR = run.fast, run.output_dir
 
 SEED = 0
 LATENT_DIM = 2  # 2-D latents can be drawn directly, with no projection
@@ -87,7 +84,6 @@ LIKELIHOOD_LATENT_DIM = 8  # the likelihood comparison's code size (the benchmar
 GRID_SIZE = 15  # the decoded latent grid is GRID_SIZE x GRID_SIZE images
 VERBOSE = 2 if FAST else 0  # Keras' fit() logging: one line per epoch, or none
 
-OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 keras.utils.set_random_seed(SEED)  # Python, NumPy and TensorFlow global seeds
 print(f"fast={FAST}, epochs={EPOCHS}, output folder: {OUTPUT_DIR}")
 
@@ -197,25 +193,20 @@ print({key: round(values[-1], 3) for key, values in history.items()})
 
 # %%
 def summarise(model, history):
-    """Test-set loss terms plus the extra numbers of this tutorial, for summary.json."""
+    """Test-set loss terms plus the extra numbers of this tutorial, for `run.report`."""
     test = model.evaluate(x_test, batch_size=BATCH_SIZE, return_dict=True, verbose=0)
     z_mean_train, _ = model.encode(x_train)  # (n_train, latent_dim)
     z_mean_test, _ = model.encode(x_test)  # (359, latent_dim)
     prior_codes = model.sample_codes(1000, seed=SEED, prior="standard")  # (1000, LATENT_DIM) from N(0, I)
     mixture_codes = model.sample_codes(1000, seed=SEED)  # the default: the mixture fit() fitted
-    extra = {
-        "test_mse_per_pixel": float(np.mean((model.reconstruct(x_test) - x_test) ** 2)),
-        "prior_codes_off_data": evaluation.off_data_fraction(prior_codes, z_mean_train, z_mean_test),
-        "mixture_codes_off_data": evaluation.off_data_fraction(mixture_codes, z_mean_train, z_mean_test),
-        "active_units": evaluation.active_units(z_mean_test),
-    }
     final = {key: values[-1] for key, values in history.items()}
-    return {
-        "final_train": {k: v for k, v in final.items() if not k.startswith("val_")},
-        "final_val": {k[4:]: v for k, v in final.items() if k.startswith("val_")},
-        "test": test,
-        "extra": extra,
-    }
+    return tutorial.results(
+        final, test,
+        test_mse_per_pixel=float(np.mean((model.reconstruct(x_test) - x_test) ** 2)),
+        prior_codes_off_data=evaluation.off_data_fraction(prior_codes, z_mean_train, z_mean_test),
+        mixture_codes_off_data=evaluation.off_data_fraction(mixture_codes, z_mean_train, z_mean_test),
+        active_units=evaluation.active_units(z_mean_test),
+    )
 
 
 results = {"DenseVAE": summarise(vae, history)}
@@ -400,14 +391,7 @@ for ax, (name, model) in zip(axes[1:], likelihood_models.items()):
 plotting.save_figure(figure, OUTPUT_DIR / "likelihoods.png")
 
 # %%
-summary = {
-    "tutorial": TUTORIAL,
-    "fast": FAST,
-    "seconds": time.perf_counter() - START,
-    "models": results,
-}
-(OUTPUT_DIR / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['seconds']:.0f} s")
+run.report(results)
 
 # %% [markdown]
 # ## What the article got wrong

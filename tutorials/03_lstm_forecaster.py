@@ -53,23 +53,18 @@
 # Every knob that changes the size of the run is an UPPER_CASE constant.
 # `KERAS_VAE_FAST=1` (set by the tests and by `keras-vae-tutorials --fast`) trains one
 # seed for a few epochs: every line runs, the numbers mean nothing.
+# `tutorial.start` reads `KERAS_VAE_FAST` and `KERAS_VAE_OUTPUT`, makes the output folder
+# and starts the clock; `run.report`, at the end, writes `summary.json`.
 
 # %%
-import json
-import os
-import time
-from pathlib import Path
-
 import keras
 import numpy as np
 from matplotlib.figure import Figure
 
-from keras_vae import LSTMForecaster, data, errata, plotting
+from keras_vae import LSTMForecaster, data, errata, plotting, tutorial
 
-START = time.perf_counter()
-TUTORIAL = "03_lstm_forecaster"
-FAST = os.environ.get("KERAS_VAE_FAST", "0") == "1"
-OUTPUT_DIR = Path(os.environ.get("KERAS_VAE_OUTPUT") or Path("outputs") / TUTORIAL).resolve()
+run = tutorial.start("03_lstm_forecaster")
+FAST, OUTPUT_DIR = run.fast, run.output_dir
 
 SEEDS = (0,) if FAST else (0, 1, 2)  # one-step models, one per seed, to see the spread
 CYCLE = 11  # years in a solar cycle, on average
@@ -84,7 +79,6 @@ EPOCHS = 3 if FAST else 300  # an upper bound: early stopping ends training soon
 PATIENCE = 40  # epochs without a better validation loss before stopping
 VERBOSE = 2 if FAST else 0  # Keras' fit() logging: one line per epoch, or none
 
-OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 print(f"fast={FAST}, seeds={SEEDS}, output folder: {OUTPUT_DIR}")
 
 # %% [markdown]
@@ -290,13 +284,9 @@ def baselines(splits, horizon):
 
 
 def summarise(model, splits, history, best, extra):
+    # The test terms are in scaled units, as trained: loss = MSE, mae.
     test = model.evaluate(splits.x_test, splits.y_test, return_dict=True, verbose=0)
-    return {
-        "final_train": {k: v for k, v in best.items() if not k.startswith("val_")},
-        "final_val": {k[4:]: v for k, v in best.items() if k.startswith("val_")},
-        "test": test,  # scaled units, as trained: loss = MSE, mae
-        "extra": {**extra, "epochs": len(history["loss"])},
-    }
+    return tutorial.results(best, test, **extra, epochs=len(history["loss"]))
 
 
 truth = one_step.inverse_transform_targets(one_step.y_test)  # (51, 1, 1), sunspot numbers
@@ -406,14 +396,7 @@ plotting.forecast_grid(
 )
 
 # %%
-summary = {
-    "tutorial": TUTORIAL,
-    "fast": FAST,
-    "seconds": time.perf_counter() - START,
-    "models": results,
-}
-(OUTPUT_DIR / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['seconds']:.0f} s")
+run.report(results)
 
 # %% [markdown]
 # ## What the article got wrong

@@ -54,23 +54,19 @@
 # Every knob that changes the size of the run is an UPPER_CASE constant.
 # `KERAS_VAE_FAST=1` (set by the tests and by `keras-vae-tutorials --fast`) shrinks the
 # data and trains for two epochs: every line runs, the numbers mean nothing.
+# `tutorial.start` reads `KERAS_VAE_FAST` and `KERAS_VAE_OUTPUT`, makes the output folder
+# and starts the clock; `run.report`, at the end, writes `summary.json`.
 
 # %%
-import json
 import math
-import os
-import time
-from pathlib import Path
 
 import keras
 import numpy as np
 
-from keras_vae import LSTMAutoencoder, data, errata, evaluation, plotting
+from keras_vae import LSTMAutoencoder, data, errata, evaluation, plotting, tutorial
 
-START = time.perf_counter()
-TUTORIAL = "04_lstm_autoencoder_anomalies"
-FAST = os.environ.get("KERAS_VAE_FAST", "0") == "1"
-OUTPUT_DIR = Path(os.environ.get("KERAS_VAE_OUTPUT") or Path("outputs") / TUTORIAL).resolve()
+run = tutorial.start("04_lstm_autoencoder_anomalies")
+FAST, OUTPUT_DIR = run.fast, run.output_dir
 
 SEED = 0
 SEQUENCE_LENGTH = 64
@@ -84,7 +80,6 @@ EPOCHS = 2 if FAST else 60
 QUANTILE = 0.99  # threshold: flag what scores above 99% of normal validation sequences
 VERBOSE = 2 if FAST else 0  # Keras' fit() logging: one line per epoch, or none
 
-OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 keras.utils.set_random_seed(SEED)  # Python, NumPy and TensorFlow global seeds
 print(f"fast={FAST}, epochs={EPOCHS}, output folder: {OUTPUT_DIR}")
 
@@ -343,27 +338,17 @@ print(f"F1 with the threshold tuned on the test labels: {peeking:.3f} (honest: {
 # not run for this tutorial.
 
 # %%
-summary = {
-    "tutorial": TUTORIAL,
-    "fast": FAST,
-    "seconds": time.perf_counter() - START,
-    "models": {
-        "LSTMAutoencoder": {
-            "final_train": {k: v for k, v in final.items() if not k.startswith("val_")},
-            "final_val": {k[4:]: v for k, v in final.items() if k.startswith("val_")},
-            # Normal test sequences only, comparable with the validation loss.
-            "test": model.evaluate(x_test[y_test == 0], return_dict=True, verbose=0),
-            "extra": {
-                **report._asdict(), "threshold": threshold, "learned_sigma": sigma,
-                "f1_threshold_tuned_on_test": peeking,
-                **{f"roc_auc_{name.replace(' ', '_')}": auc for name, auc in baseline_auc.items()},
-                **{f"detected_{kind}": rate for kind, rate in detected.items()},
-            },
-        }
-    },
-}
-(OUTPUT_DIR / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['seconds']:.0f} s")
+run.report({
+    "LSTMAutoencoder": tutorial.results(
+        final,
+        # Normal test sequences only, comparable with the validation loss.
+        model.evaluate(x_test[y_test == 0], return_dict=True, verbose=0),
+        **report._asdict(), threshold=threshold, learned_sigma=sigma,
+        f1_threshold_tuned_on_test=peeking,
+        **{f"roc_auc_{name.replace(' ', '_')}": auc for name, auc in baseline_auc.items()},
+        **{f"detected_{kind}": rate for kind, rate in detected.items()},
+    ),
+})
 
 # %% [markdown]
 # ## What the article got wrong

@@ -50,13 +50,13 @@
 # `outputs/07_evaluating_generative_models` under the current folder.
 #
 # **Expected numbers**, measured on 2026-12-07 on 2 AMD EPYC cores (TensorFlow 2.21, Keras
-# 3.15.1) with `keras-vae-tutorials --output /tmp/mainjob` (the README's main job). On the
+# 3.15.1) with `keras-vae-tutorials --output /tmp/mj1` (the README's main job). On the
 # digits' test split, mean ± std over 3 seeds: the β = 1 VAE's negative ELBO is
 # **24.64 ± 0.03** nats per image and its IWAE NLL **24.32 ± 0.01** at k = 1000. The
 # β = 0.25 VAE reports the lower loss (**20.44** against 24.53) but has the worse NLL
 # (**24.95 ± 0.09**), and the validation split picks β = 1 before the test split is read.
 # On the sines, after 10 epochs with the models' defaults, TimeGAN's discriminative score
-# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.195 ± 0.039** for `LSTMVAE`
+# is **0.258 ± 0.079** for `SequenceGAN` samples and **0.233 ± 0.020** for `LSTMVAE`
 # samples, against **0.014 ± 0.002** for a second draw of real sines. Details under
 # "Results".
 
@@ -67,24 +67,21 @@
 # `KERAS_VAE_FAST=1` (set by the tests and by `keras-vae-tutorials --fast`) shrinks the run
 # to a few hundred examples, two epochs, one seed and scoring networks trained for a few
 # dozen steps: every line runs, the numbers mean nothing.
+# `tutorial.start` reads `KERAS_VAE_FAST` and `KERAS_VAE_OUTPUT`, makes the output folder
+# and starts the clock; `run.report`, at the end, writes `summary.json`.
 
 # %%
-import json
-import os
 import time
-from pathlib import Path
 
 import keras
 import numpy as np
 from matplotlib.figure import Figure
 
-from keras_vae import LSTMVAE, DenseVAE, SequenceGAN, data, errata, evaluation, plotting
+from keras_vae import LSTMVAE, DenseVAE, SequenceGAN, data, errata, evaluation, plotting, tutorial
 from keras_vae.callbacks import KLAnnealing
 
-START = time.perf_counter()
-TUTORIAL = "07_evaluating_generative_models"
-FAST = os.environ.get("KERAS_VAE_FAST", "0") == "1"
-OUTPUT_DIR = Path(os.environ.get("KERAS_VAE_OUTPUT") or Path("outputs") / TUTORIAL).resolve()
+run = tutorial.start("07_evaluating_generative_models")
+FAST, OUTPUT_DIR = run.fast, run.output_dir
 
 SEED = 0  # data splits and the importance-sampling noise
 SEEDS = (0,) if FAST else (0, 1, 2)  # one digit model per seed and configuration
@@ -115,7 +112,6 @@ PREDICTIVE_ITERATIONS = 50 if FAST else 2000  # TimeGAN's reference: 5000 (see R
 EMBED_N = 300  # sequences of each set in the PCA / t-SNE figure
 VERBOSE = 2 if FAST else 0  # Keras' fit() logging: one line per epoch, or none
 
-OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
 keras.utils.set_random_seed(SEED)  # Python, NumPy and TensorFlow global seeds
 print(f"fast={FAST}, seeds={SEEDS}, epochs={EPOCHS}/{SEQUENCE_EPOCHS}, output folder: {OUTPUT_DIR}")
 
@@ -563,8 +559,8 @@ for name, result in sequence_scores.items():
 #
 # | scored against the training set | discriminative (lower: better) | predictive (lower: better) | values out of range |
 # |---|---|---|---|
-# | `SequenceGAN` samples | 0.258 ± 0.079 | 0.113 ± 0.001 | 0% |
-# | `LSTMVAE` samples (default: fitted mixture) | 0.195 ± 0.039 | 0.095 ± 0.000 | 0% |
+# | `SequenceGAN` samples | 0.258 ± 0.079 | 0.113 ± 0.002 | 0% |
+# | `LSTMVAE` samples (default: fitted mixture) | 0.233 ± 0.020 | 0.095 ± 0.000 | 0% |
 # | second real draw (the floor) | **0.014 ± 0.002** | **0.094 ± 0.000** | 0% |
 #
 # The `LSTMVAE`'s test negative ELBO is −72.51 nats per sequence (`evaluate`: −72.03), its
@@ -576,8 +572,9 @@ for name, result in sequence_scores.items():
 # judged by its distance from these numbers; a score below the floor would be noise.
 #
 # **Both short runs are far from the floor.** The classifier tells the VAE's samples from
-# real sines 70% of the time (0.195) and the GAN's 76% (0.258, but its three classifiers
-# range from 0.174 to 0.364: after 10 epochs the GAN is still far from settled). The VAE's
+# real sines 73% of the time (0.233) and the GAN's 76% (0.258, but its three classifiers
+# range from 0.172 to 0.364: after 10 epochs the GAN is still far from settled, and the
+# gap between the two models is well inside that spread). The VAE's
 # samples, decoded from a mixture fitted to its training codes, stay in the data's range
 # $[0.5, 1]$, and they train the better predictor (0.095, near the floor, against 0.113).
 # An earlier version of this tutorial decoded prior draws $z \sim \mathcal{N}(0, I)$
@@ -603,7 +600,8 @@ for name, result in sequence_scores.items():
 # the GAN as good as real data.
 #
 # **These are short runs.** Tutorial 06 trains the same GAN for 30 epochs on 10000
-# sequences (its full run of 2026-12-07: 0.028 ± 0.013 and 0.093 ± 0.000), and
+# sequences (its full run of 2026-12-07: 0.009 ± 0.010 and 0.093 ± 0.000; at 30 epochs the
+# discriminative score moves with the CPU, see its header), and
 # `benchmarks/sequence_gan.py` trains the GAN for 80 epochs and the LSTMVAE for 40 on 10000
 # sequences and scores with 10 repeats and the reference settings (GAN 0.008 ± 0.007,
 # LSTMVAE samples 0.037 ± 0.013). Quote those for the models' standing; this section shows
@@ -695,10 +693,7 @@ models["SequenceGAN"] = {  # loss is d_loss, as in tutorial 06
     "test": {"loss": gan_test["d_loss"], **gan_test},
     "extra": {**scores_extra("SequenceGAN"), **floor},
 }
-summary = {"tutorial": TUTORIAL, "fast": FAST, "seconds": time.perf_counter() - START,
-           "models": models}
-(OUTPUT_DIR / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-print(f"wrote {sorted(p.name for p in OUTPUT_DIR.iterdir())} in {summary['seconds']:.0f} s")
+run.report(models)
 
 # %% [markdown]
 # ## What the article got wrong
