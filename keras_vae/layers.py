@@ -614,6 +614,13 @@ class MinMaxScaler(keras.layers.Layer):
         self.minimum.assign(low)
         self.scale.assign(np.where(span > 0, span, 1.0).astype("float32"))
 
+    def load_own_variables(self, store):
+        # A SequenceGAN file from before this layer existed has no entry for it (the
+        # model's own `load_own_variables` reads the weights there); keep the config's range.
+        if not len(store.keys()):
+            return
+        super().load_own_variables(store)
+
     def call(self, x):
         return (ops.cast(x, "float32") - self.minimum) / self.scale
 
