@@ -1030,6 +1030,7 @@ def test_save_model_and_load_model_round_trip(models, tmp_path):
 # inside a step or a score (`compute_terms`, `log_likelihood`): their inputs are checked
 # where the data comes in.
 KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "default_optimizer", "get_compile_config", "get_config",
+               "load_own_variables",
                "log_likelihood", "optimization_phases", "optimizer_names", "test_step", "train_step"}
 NO_ARGUMENTS = {"data.load_sunspots"}
 
