@@ -244,8 +244,9 @@ class SequenceGAN(RecurrentModel):
     def load_own_variables(self, store):
         # `.keras` files written before 2026-12-07 hold the scaler's two weights on the
         # model itself (`feature_min`, `feature_scale`, in that order) and none on a
-        # `scaler` layer; the scaler's range also comes back from the config.
-        if len(store.keys()) == 2 and not self._trainable_variables + self._non_trainable_variables:
+        # `scaler` layer; the scaler's range also comes back from the config. The model has
+        # no variables of its own now, so any other non-empty entry is Keras' error.
+        if len(store.keys()) == 2:
             self.scaler.minimum.assign(store["0"])
             self.scaler.scale.assign(store["1"])
             return
