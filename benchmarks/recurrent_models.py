@@ -132,7 +132,7 @@ def quality(name, model, history, splits):
         text = f"test reconstruction MSE {mse:.2e} (mean sequence {baseline:.2e})"
         return figures, text, "MSE < mean sequence", mse < baseline
     terms = model.evaluate(x_test, batch_size=256, verbose=0, return_dict=True)
-    z_mean, _ = model.encode(x_test)
+    z_mean = model.encode(x_test)
     active = evaluation.active_units(z_mean)
     weights = history.history["kl_weight"]
     end = next((i for i, w in enumerate(weights) if w >= 1.0), len(weights) - 1)  # annealing done

@@ -102,7 +102,7 @@ def train_vae(x, epochs, batch_size, seed):
     history = model.fit(x, batch_size=batch_size, epochs=epochs, verbose=0)
     seconds = time.perf_counter() - start
     logs = {k: float(v[-1]) for k, v in history.history.items()}
-    z_mean, _ = model.encode(x)
+    z_mean = model.encode(x)
     logs["active_units"] = evaluation.active_units(z_mean)
     samples = {
         "default": model.sample(len(x), seed=seed + 1),

@@ -14,6 +14,8 @@ from keras_vae import callbacks, losses, saving  # noqa: E402
 from keras_vae.layers import ObservationModel, Sampling, StepDropout  # noqa: E402
 from keras_vae.models import (  # noqa: E402
     LSTMVAE,
+    VAE,
+    Autoencoder,
     DenseAutoencoder,
     DenseVAE,
     LSTMAutoencoder,
@@ -25,6 +27,8 @@ from keras_vae.training import GenerativeModel, Phase  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
+    "VAE",
+    "Autoencoder",
     "DenseAutoencoder",
     "DenseVAE",
     "GenerativeModel",

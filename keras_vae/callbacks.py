@@ -180,7 +180,7 @@ class LatentDiagnostics(keras.callbacks.Callback):
     Adds to the epoch's logs `active_units` (Burda et al. 2015: dimensions whose posterior
     mean varies across x by more than `threshold`) and `kl_dim_0`, `kl_dim_1`, ... (the
     mean KL of each latent dimension, nats; their sum is the mean `kl_loss`), computed on
-    `x` with the model's `encode`. With annealing this shows when (and whether) dimensions
+    `x` with the model's `posterior`. With annealing this shows when (and whether) dimensions
     wake up.
 
     Args:
@@ -203,7 +203,7 @@ class LatentDiagnostics(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         from keras_vae import evaluation  # late: evaluation imports scikit-learn
 
-        z_mean, z_log_var = self.model.encode(self.x)
+        z_mean, z_log_var = self.model.posterior(self.x)
         if logs is None:
             return
         logs["active_units"] = evaluation.active_units(z_mean, self.threshold)

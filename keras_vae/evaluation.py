@@ -35,7 +35,7 @@ from keras_vae.checks import (
     check_same_length,
     check_seed,
 )
-from keras_vae.models import LSTMVAE, DenseVAE
+from keras_vae.models import VAE
 
 
 def active_units(z_mean, threshold: float = 0.01) -> int:
@@ -922,7 +922,7 @@ def vae_likelihood_functions(model):
     """The two functions that define a keras_vae VAE's importance weights.
 
     Args:
-        model: a `DenseVAE` or `LSTMVAE`.
+        model: a `keras_vae.VAE` (`DenseVAE`, `LSTMVAE`, or your own networks).
 
     Returns:
         `(encode, log_likelihood)` for `importance_weighted_bounds`: `encode(x)` gives
@@ -933,10 +933,10 @@ def vae_likelihood_functions(model):
         dropout). Neither involves `beta`, `kl_weight` or `free_bits`: those shape the
         training objective, not the model's density.
     """
-    if not isinstance(model, (DenseVAE, LSTMVAE)):
+    if not isinstance(model, VAE):
         raise ValueError(  # noqa: TRY004 (the package raises ValueError for every bad argument)
-            "`model` must be a keras_vae DenseVAE or LSTMVAE (a VAE whose encoder gives "
-            f"z_mean and z_log_var). Received: model of type {type(model).__name__}"
+            "`model` must be a keras_vae VAE (DenseVAE, LSTMVAE, or VAE over your own networks: "
+            f"an encoder that gives z_mean and z_log_var). Received: model of type {type(model).__name__}"
         )
 
     def encode(x):

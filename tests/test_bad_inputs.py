@@ -72,6 +72,8 @@ import tensorflow as tf
 import keras_vae
 from keras_vae import (
     LSTMVAE,
+    VAE,
+    Autoencoder,
     DenseAutoencoder,
     DenseVAE,
     LSTMAutoencoder,
@@ -386,12 +388,13 @@ for key, spec in MODELS.items():
     add_batches(f"{cls_name}.evaluate", on_model(key, "evaluate", y, verbose=0), spec.example, "x", model=key,
                 sequence=sequence, bernoulli=spec.bernoulli, none=False)
     add_batches(f"{cls_name}.predict", on_model(key, "predict", verbose=0), spec.example, "x", model=key, sequence=sequence)
-    for method in ("encode", "reconstruct", "anomaly_scores", "reconstruction_errors", "forecast", "adapt", "fit_code_distribution"):
+    for method in ("encode", "posterior", "reconstruct", "anomaly_scores", "reconstruction_errors", "forecast", "adapt",
+                   "fit_code_distribution"):
         if hasattr(spec.cls, method):
             add_batches(f"{cls_name}.{method}", on_model(key, method), spec.example, "x", model=key, sequence=sequence)
     if spec.code is not None:
         add_batches(f"{cls_name}.decode", on_model(key, "decode"), spec.code, spec.code_name, model=key)
-    for method, inputs in (("encode", spec.example), ("reconstruct", spec.example), ("decode", spec.code),
+    for method, inputs in (("encode", spec.example), ("posterior", spec.example), ("reconstruct", spec.example), ("decode", spec.code),
                            ("anomaly_scores", spec.example), ("forecast", spec.example), ("generate", (6, 2))):
         if hasattr(spec.cls, method):
             add_sizes(f"{cls_name}.{method}", on_model_with(key, method, "batch_size", np.zeros((N, *inputs), "float32")),
@@ -532,6 +535,24 @@ case("SequenceGAN.generate", "None", on_model_with(CGAN, "generate", "labels", N
      r"needs `labels` of shape \(n,\)", r"Received: None", model=CGAN)
 case("SequenceGAN.generate", "mismatched lengths", on_model_with(CGAN, "generate", "labels", NOISE), LABELS[:3],
      r"`labels` must have 4 entries, one per sequence", r"Received 3", model=CGAN)
+
+
+def networks(*heads):
+    """A tiny dense encoder with `heads` outputs of size 2 and a decoder back to (4, 4)."""
+    from keras_vae.models._dense import build_mlp_decoder, build_mlp_encoder
+
+    return build_mlp_encoder((4, 4), (), dict.fromkeys(heads, 2), 0), build_mlp_decoder(2, (), (4, 4), 0)
+
+
+case("Autoencoder()", "wrong object type", lambda env, encoder: Autoencoder(encoder, networks("code")[1]), 3,
+     r"`encoder` must be a built Keras model", r"Received: encoder of type int")
+case("Autoencoder()", "wrong object type", lambda env, observation: Autoencoder(*networks("code"), observation), "gaussian",
+     r"`observation` must be a keras_vae.ObservationModel", r"Received: observation of type str")
+case("VAE()", "wrong object type", lambda env, heads: VAE(*networks(*heads)), ("code",),
+     r"`encoder` must have two outputs \[z_mean, z_log_var\]", r"Received outputs of shapes \[\(None, 2\)\]")
+case("VAE()", "negative size", lambda env, beta: VAE(*networks("z_mean", "z_log_var"), beta=beta), -1.0,
+     r"`beta` must be", r"Received: beta=-1.0")
+
 case("SequenceGAN.predict", "wrong object type", on_model(CGAN, "predict", verbose=0), X_SEQ,
      r"predict takes \(sequences, labels\)", r"Received: ndarray", model=CGAN)
 case("SequenceGAN.predict", "bad labels", on_model(CGAN, "predict", verbose=0), (X_SEQ, np.array([0, 1, 5, 0])),
@@ -866,9 +887,9 @@ case("evaluation.embed_real_and_synthetic", "contradictory arguments",
      r"t-SNE with perplexity 40 needs more than 40 sequences in all", r"Received 10 real and 10 synthetic sequences")
 
 case("evaluation.vae_likelihood_functions", "wrong object type", lambda env, key: evaluation.vae_likelihood_functions(env.models[key]),
-     "DenseAutoencoder", r"`model` must be a keras_vae DenseVAE or LSTMVAE", r"Received: model of type DenseAutoencoder", model="DenseAutoencoder")
+     "DenseAutoencoder", r"`model` must be a keras_vae VAE", r"Received: model of type DenseAutoencoder", model="DenseAutoencoder")
 case("evaluation.importance_weighted_nll", "wrong object type", with_kwarg(evaluation.importance_weighted_nll, "model", x=X_IMG), "vae",
-     r"`model` must be a keras_vae DenseVAE or LSTMVAE", r"Received: model of type str")
+     r"`model` must be a keras_vae VAE", r"Received: model of type str")
 add_batches("evaluation.importance_weighted_nll", lambda env, x: evaluation.importance_weighted_nll(env.models["DenseVAE"], x),
             (4, 4), "x", model="DenseVAE", bernoulli=True,
             only=("wrong rank", "wrong feature count", "NaN", "integers for a Bernoulli likelihood"))
@@ -1027,9 +1048,10 @@ def test_save_model_and_load_model_round_trip(models, tmp_path):
 
 # Keras' hooks, the shared loop's contract (`optimization_phases`, `optimizer_names`,
 # `default_optimizer`: what compile() asks the model) and the tensor-level methods traced
-# inside a step or a score (`compute_terms`, `log_likelihood`): their inputs are checked
+# inside a step or a score (`compute_terms`, `decoder_outputs`, `log_likelihood`): their inputs are checked
 # where the data comes in.
-KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "default_optimizer", "get_compile_config", "get_config",
+KERAS_HOOKS = {"call", "compile_from_config", "compute_terms", "decoder_outputs", "default_optimizer", "from_config",
+               "get_compile_config", "get_config",
                "load_own_variables",
                "log_likelihood", "optimization_phases", "optimizer_names", "test_step", "train_step"}
 NO_ARGUMENTS = {"data.load_sunspots"}
@@ -1038,6 +1060,7 @@ NO_ARGUMENTS = {"data.load_sunspots"}
 def public_targets():
     """Every public model method keras_vae defines (not Keras' hooks), constructor and function."""
     targets = set()
+    targets |= {"Autoencoder()", "VAE()"}  # their methods are the builders' (listed below)
     for cls in (DenseAutoencoder, DenseVAE, LSTMAutoencoder, LSTMForecaster, LSTMVAE, SequenceGAN):
         targets.add(f"{cls.__name__}()")
         for name in dir(cls):

@@ -1,6 +1,6 @@
 """The default sampler of DenseAutoencoder, DenseVAE and LSTMVAE: a Gaussian mixture fitted
 to the training codes by `fit` (keras_vae/layers.py `GaussianMixture`,
-keras_vae/models/_code_distribution.py)."""
+keras_vae/models/autoencoder.py)."""
 
 import math
 
@@ -107,7 +107,7 @@ def test_fit_fits_the_sampler_and_save_keeps_it(kind, digits, tmp_path):
     model.fit(x, epochs=2, batch_size=32, verbose=0)
     assert model.code_distribution_fitted
     codes = model.sample_codes(5000, seed=0)
-    train_codes = model._fit_codes(x, 1024)
+    train_codes = model.encode(x)  # posterior means for a VAE
     # The default draws look like the training codes (mean and spread), not like N(0, I).
     np.testing.assert_allclose(codes.mean(0), train_codes.mean(0), atol=0.15 * train_codes.std(0).max() + 1e-3)
     np.testing.assert_allclose(codes.std(0), train_codes.std(0), rtol=0.15, atol=1e-3)
@@ -137,8 +137,8 @@ def test_sampler_is_fitted_on_the_training_part_only(digits, monkeypatch):
     model = _model("dense_ae")
     model.compile(optimizer="adam")
     seen = []
-    original = type(model)._fit_codes
-    monkeypatch.setattr(type(model), "_fit_codes", lambda self, x, b: seen.append(len(x)) or original(self, x, b))
+    original = type(model).encode
+    monkeypatch.setattr(type(model), "encode", lambda self, x, b=1024: seen.append(len(x)) or original(self, x, b))
     model.fit(digits[:100], epochs=1, validation_split=0.2, verbose=0)
     assert seen == [80]  # Keras validates on the last 20 %; the mixture never sees them
 

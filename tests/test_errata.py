@@ -289,8 +289,8 @@ def test_000_2_1_latent_called_noise(vae, data):
     assert np.all(np.abs(epsilon.mean(axis=0)) < 0.02)
     assert np.all(np.abs(epsilon.std(axis=0) - 1.0) < 0.02)
     # The code's parameters are a deterministic function of x, different for different x.
-    first, _ = vae.encode(data["test"])
-    again, _ = vae.encode(data["test"])
+    first = vae.encode(data["test"])
+    again = vae.encode(data["test"])
     np.testing.assert_array_equal(first, again)
     assert np.all(first.std(axis=0) > 1e-3)
 
@@ -330,7 +330,7 @@ def test_000_4_1_relu_class_as_activation(vae):
 def test_000_4_1_dense_on_image_keeps_spatial_axes(vae, data):
     latent = layers.Dense(2)(layers.Dense(8)(keras.Input((28, 28, 1))))
     assert tuple(latent.shape) == (None, 28, 28, 2)
-    z_mean, z_log_var = vae.encode(data["test"])
+    z_mean, z_log_var = vae.posterior(data["test"])
     assert z_mean.shape == z_log_var.shape == (len(data["test"]), LATENT)
 
 
@@ -675,7 +675,7 @@ def test_002_4_1_shared_layer_mean_equals_log_var(vae, data):
     h = hidden(np.random.default_rng(3).random((16, 6)).astype("float32"))
     np.testing.assert_array_equal(head(h), head(h))  # "mean" and "log-variance" coincide
     assert vae.z_mean_layer is not vae.z_log_var_layer
-    z_mean, z_log_var = vae.encode(data["test"])
+    z_mean, z_log_var = vae.posterior(data["test"])
     assert not np.allclose(z_mean, z_log_var)
 
 
@@ -1012,8 +1012,8 @@ def test_004_3_2_3_z_drawn_independently_of_x(vae, data):
     assert LOG_PX - prior_bound == pytest.approx(_kl_normal(0.0, 1.0, *POST), abs=1e-12)
     assert LOG_PX - prior_bound > 4.0 and LOG_PX - _elbo(*POST) == pytest.approx(0, abs=1e-12)
     # keras_vae's q(z|x) depends on x.
-    z_mean_a, _ = vae.encode(data["test"][:8])
-    z_mean_b, _ = vae.encode(data["test"][8:16])
+    z_mean_a = vae.encode(data["test"][:8])
+    z_mean_b = vae.encode(data["test"][8:16])
     assert not np.allclose(z_mean_a, z_mean_b)
 
 
@@ -1096,7 +1096,7 @@ def test_004_4_2_log_var_independent_of_x(vae, data):
     second, _ = log_var_from_noise()
     assert gradients == [None, None]
     assert not np.allclose(first, second)  # same x, different "log-variance"
-    _, z_log_var = vae.encode(data["test"])
+    _, z_log_var = vae.posterior(data["test"])
     assert np.all(z_log_var.std(axis=0) > 1e-4)  # varies with x
     gradients = _grad_of_log_var_head(vae, data["test"], "loss")
     assert all(g is not None for g in gradients)
@@ -1118,7 +1118,7 @@ def test_004_4_2_z_mean_is_relu_hidden_layer(vae, data):
         np.random.default_rng(11).normal(size=(32, 16)).astype("float32"), verbose=0
     )
     assert z_mean.shape == (32, 10) and z_mean.min() == 0.0  # not z_dim wide, never negative
-    got, _ = vae.encode(data["test"])
+    got = vae.encode(data["test"])
     assert got.shape == (len(data["test"]), LATENT)
     assert vae.z_mean_layer.get_config()["activation"] == "linear"
     assert vae.z_mean_layer.get_config()["units"] == LATENT

@@ -112,7 +112,7 @@ def test_001_6_aevb_venue():
     for name, citation in citations:
         assert not re.search(r"NeurIPS|NIPS|Neural Information Processing", citation), name
     cited_as_iclr = {name for name, citation in citations if "ICLR 2014" in citation}
-    assert {"losses.py", "dense_vae.py", "evaluation.py"} <= cited_as_iclr, citations
+    assert {"losses.py", "dense_vae.py", "vae.py", "evaluation.py"} <= cited_as_iclr, citations
     assert "ICLR 2014" in keras_vae.losses.__doc__
     assert "ICLR 2014" in keras_vae.DenseVAE.__doc__
     assert "arxiv.org/abs/1312.6114" in errata._REFERENCES

@@ -65,7 +65,7 @@ def test_002_2_1_latent_called_noise(trained_vae, data):
     assert abs(np.corrcoef(x, epsilon)[0, 1]) < 0.01  # only epsilon is noise
     # keras_vae: codes from q(z|x) let the decoder reconstruct x; codes drawn from N(0, I)
     # independently of x (what 'noise' would be) do not.
-    z_mean, z_log_var = trained_vae.encode(data["test"])
+    z_mean, z_log_var = trained_vae.posterior(data["test"])
     codes = np.asarray(Sampling(seed=1)([z_mean, z_log_var]))
     noise = np.random.default_rng(2).standard_normal(codes.shape).astype("float32")
 

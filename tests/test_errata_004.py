@@ -128,7 +128,7 @@ def test_004_3_2_1_encoder_same_as_ae(vae, data):
     # keras_vae's encoder has two heads, mean and log-variance of q(z|x).
     assert len(vae.encoder.outputs) == 2
     assert vae.z_mean_layer is not vae.z_log_var_layer
-    z_mean, z_log_var = vae.encode(data["test"])
+    z_mean, z_log_var = vae.posterior(data["test"])
     assert z_mean.shape == z_log_var.shape == (len(data["test"]), LATENT)
     variance = np.exp(z_log_var)
     assert np.all(variance > 1e-4) and np.all(np.isfinite(variance))
@@ -145,6 +145,6 @@ def test_004_4_2_reduce_variance_not_top_level(vae, data):
         tf.reduce_variance(tf.random.normal_sample((3, 4)), axis=1)
     assert np.allclose(tf.math.reduce_variance(noise, axis=1), np.var(noise.numpy(), axis=1), atol=1e-6)
     # keras_vae: the log-variance is an encoder output, not a statistic of fresh noise.
-    _, z_log_var = vae.encode(data["test"])
+    _, z_log_var = vae.posterior(data["test"])
     assert vae.z_log_var_layer.get_config()["units"] == LATENT
     assert np.all(z_log_var.std(axis=0) > 1e-4)

@@ -108,7 +108,7 @@ def test_linear_gaussian_model_is_what_the_dense_vae_computes():
     vae = linear_gaussian_vae()
     z = np.random.default_rng(1).normal(size=(4, LATENT)).astype("float32")
     np.testing.assert_allclose(vae.decode(z), z @ W.T + B, rtol=1e-5, atol=1e-5)
-    z_mean, z_log_var = vae.encode(X[:4])
+    z_mean, z_log_var = vae.posterior(X[:4])
     np.testing.assert_allclose(z_mean, (X[:4] - B) @ M.T, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(z_log_var, np.broadcast_to(np.log(S), (4, LATENT)), rtol=1e-5)
 
@@ -263,7 +263,7 @@ def test_importance_weighted_nll_errors(bernoulli_vae, images, kwargs, match):
 
 def test_importance_weighted_nll_model_errors(images):
     autoencoder = DenseAutoencoder(input_shape=(8, 8), latent_dim=2, hidden_dims=(4,), seed=0)
-    with pytest.raises(ValueError, match=r"DenseVAE or LSTMVAE.*Received: model of type DenseAutoencoder"):
+    with pytest.raises(ValueError, match=r"must be a keras_vae VAE.*Received: model of type DenseAutoencoder"):
         evaluation.importance_weighted_nll(autoencoder, images)
 
 

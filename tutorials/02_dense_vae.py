@@ -195,8 +195,8 @@ print({key: round(values[-1], 3) for key, values in history.items()})
 def summarise(model, history):
     """Test-set loss terms plus the extra numbers of this tutorial, for `run.report`."""
     test = model.evaluate(x_test, batch_size=BATCH_SIZE, return_dict=True, verbose=0)
-    z_mean_train, _ = model.encode(x_train)  # (n_train, latent_dim)
-    z_mean_test, _ = model.encode(x_test)  # (359, latent_dim)
+    z_mean_train = model.encode(x_train)  # (n_train, latent_dim)
+    z_mean_test = model.encode(x_test)  # (359, latent_dim)
     prior_codes = model.sample_codes(1000, seed=SEED, prior="standard")  # (1000, LATENT_DIM) from N(0, I)
     mixture_codes = model.sample_codes(1000, seed=SEED)  # the default: the mixture fit() fitted
     final = {key: values[-1] for key, values in history.items()}
@@ -229,7 +229,7 @@ plotting.reconstruction_grid(
 # each axis, so every image in it is one the decoder meets when sampling.
 
 # %%
-z_mean_test, _ = vae.encode(x_test)
+z_mean_test = vae.encode(x_test)
 plotting.latent_scatter(
     z_mean_test, y_test, title="DenseVAE posterior means (test set)",
     path=OUTPUT_DIR / "latent_space.png",
@@ -319,7 +319,7 @@ for beta in betas:
 figure = Figure(figsize=(4.6 * len(betas), 8.4), layout="constrained")
 axes = figure.subplots(2, len(betas), squeeze=False)
 for column, beta in enumerate(betas):
-    z_mean, _ = models[beta].encode(x_test)
+    z_mean = models[beta].encode(x_test)
     plotting.latent_scatter(z_mean, y_test, title=f"β = {beta:g}: posterior means",
                             ax=axes[0, column])
     plotting.sample_grid(models[beta].sample(36, seed=SEED), ncols=6,

@@ -132,8 +132,8 @@ print(f"fast={FAST}, epochs={EPOCHS}, output folder: {OUTPUT_DIR}")
 # likelihood these are log-*densities*, so the bound can be negative. *KL annealing*
 # (Bowman et al. 2016) starts training with $w = 0$ and raises it to 1; $w$ is the model's
 # non-trainable `kl_weight` variable, which `KLAnnealing` sets before each epoch. Eq.
-# (1)-(3) are the lines tagged `# Eq. (1)` to `# Eq. (3)` in `LSTMVAE.compute_terms`
-# (`keras_vae/models/_variational.py`), Eq. (4) is `keras_vae.Sampling`.
+# (1)-(3) are the lines tagged `# Eq. (1)` to `# Eq. (3)` in `VAE.compute_terms`
+# (`keras_vae/models/vae.py`), Eq. (4) is `keras_vae.Sampling`.
 #
 # **Why $s$ matters.** Eq. (1) charges $1/(2s^2)$ nats per unit of squared error, for
 # each of the 120 values. That is the exchange rate between reconstruction and KL: a code
@@ -293,12 +293,12 @@ def outside_data_range(sequences):
 def summarise(name):
     vae, history = models[name], histories[name]
     test = vae.evaluate(x_test, batch_size=256, return_dict=True, verbose=0)
-    z_mean, z_log_var = vae.encode(x_test)  # (n_test, LATENT_DIM) each
+    z_mean, z_log_var = vae.posterior(x_test)  # (n_test, LATENT_DIM) each
     kl_per_dim = evaluation.kl_per_dimension(z_mean, z_log_var)  # (LATENT_DIM,), mean over x
     prior_codes = vae.sample_codes(NUM_SAMPLES, seed=SEED, prior="standard")  # (NUM_SAMPLES, LATENT_DIM)
     prior_samples = vae.decode(prior_codes)  # (NUM_SAMPLES, T, F)
     samples = vae.sample(NUM_SAMPLES, seed=SEED)  # the default: codes from the fitted mixture
-    z_mean_train, _ = vae.encode(x_train)  # (n_train, LATENT_DIM)
+    z_mean_train = vae.encode(x_train)  # (n_train, LATENT_DIM)
     extra = {
         "negative_elbo": test["reconstruction_loss"] + test["kl_loss"],
         "active_units": evaluation.active_units(z_mean),

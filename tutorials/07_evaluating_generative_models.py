@@ -302,7 +302,7 @@ digit_scores = {}
 for (beta, seed), vae in digit_models.items():
     test = vae.evaluate(x_test, batch_size=len(x_test), return_dict=True, verbose=0)
     per_k = {k: likelihood_bounds(vae, x_test, k) for k in K_VALUES}
-    z_mean, z_log_var = vae.encode(x_test)  # (359, LATENT_DIM) each
+    z_mean, z_log_var = vae.posterior(x_test)  # (359, LATENT_DIM) each
     digit_scores[beta, seed] = {
         "test": test,
         "nll": {k: nll for k, (nll, _) in per_k.items()},
@@ -464,7 +464,7 @@ for beta in BETAS:
 figure = Figure(figsize=(4.2 * len(BETAS), 3.2), layout="constrained")
 for ax, beta in zip(figure.subplots(1, len(BETAS), sharey=True), BETAS):
     scores = digit_scores[beta, SEEDS[0]]
-    z_mean, _ = digit_models[beta, SEEDS[0]].encode(x_test)
+    z_mean = digit_models[beta, SEEDS[0]].encode(x_test)
     plotting.kl_per_dimension_bar(
         scores["kl_per_dimension"], ax=ax,
         title=f"β = {beta:g}: {scores['active_units']} of {LATENT_DIM} active units",

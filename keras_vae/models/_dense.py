@@ -1,23 +1,13 @@
-"""What `DenseAutoencoder` and `DenseVAE` share: MLP builders, the decoder, the likelihood,
-and NumPy-in/NumPy-out helpers. Private: users meet only the two public classes."""
+"""The MLP networks `DenseAutoencoder` and `DenseVAE` build. Private: users meet the two
+public builders (or pass networks of their own to `Autoencoder` and `VAE`)."""
 
 from __future__ import annotations
 
 import math
 
 import keras
-import numpy as np
 
-from keras_vae.checks import (
-    check_array,
-    check_positive_int,
-    check_seed,
-    check_shape,
-    check_sizes,
-)
-from keras_vae.layers import ObservationModel
-from keras_vae.models._autoencoding import ObservedMixin, batched
-from keras_vae.training import GenerativeModel
+from keras_vae.checks import check_positive_int, check_seed, check_shape, check_sizes
 
 
 def kernel_initializer(seed: int | None, index: int):
@@ -68,67 +58,24 @@ def build_mlp_decoder(latent_dim, hidden_dims, output_shape, seed, name="decoder
     return keras.Model(inputs, outputs, name=name)
 
 
-class DenseModel(ObservedMixin, GenerativeModel):
-    """Shared base of the dense models: data shape, decoder, likelihood, helpers."""
+def check_dense_arguments(input_shape, latent_dim, hidden_dims, seed):
+    """The dense builders' common arguments, checked: `(input_shape, latent_dim, hidden_dims, seed)`."""
+    return (
+        check_shape(input_shape, "input_shape"),
+        check_positive_int(latent_dim, "latent_dim"),
+        check_sizes(hidden_dims, "hidden_dims"),
+        check_seed(seed, optional=True),
+    )
 
-    #: How `callbacks.SampleMonitor` lays out `_preview`'s arrays: as images.
-    preview_kind = "images"
 
-    def __init__(
-        self,
-        input_shape,
-        latent_dim,
-        hidden_dims,
-        likelihood,
-        observation_std,
-        trials,
-        seed,
-        encoder_heads,
-        **kwargs,
-    ):
-        input_shape = check_shape(input_shape, "input_shape")
-        latent_dim = check_positive_int(latent_dim, "latent_dim")
-        hidden_dims = check_sizes(hidden_dims, "hidden_dims")
-        seed = check_seed(seed, optional=True)
-        super().__init__(**kwargs)
-        # === Config ===
-        self.data_shape = input_shape
-        self.latent_dim = latent_dim
-        self.hidden_dims = hidden_dims
-        self.seed = seed
-        # === Layers ===
-        self.observation = ObservationModel(likelihood, observation_std, trials, name="observation")
-        self.encoder = build_mlp_encoder(
-            input_shape, hidden_dims, {head: latent_dim for head in encoder_heads}, seed
-        )
-        self.decoder = build_mlp_decoder(latent_dim, hidden_dims, input_shape, seed)
-
-    @property
-    def example_shape(self):
-        return self.data_shape
-
-    def _check_x(self, x, name="x"):
-        return check_array(x, name, example_shape=self.data_shape, owner=type(self).__name__)
-
-    def _check_z(self, z):
-        return check_array(z, "z", example_shape=(self.latent_dim,), owner=type(self).__name__)
-
-    def decode(self, z, batch_size: int = 1024) -> np.ndarray:
-        """Mean of p(x | z) for codes `z` of shape `(n, latent_dim)`: `(n, *input_shape)`.
-
-        For `likelihood="bernoulli"` these are probabilities, for `"gaussian"` the means.
-        """
-        z = self._check_z(z)
-        return batched(
-            lambda b: self.observation.mean(self.decoder(b, training=False)), z, batch_size
-        )
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "input_shape": self.data_shape,
-            "latent_dim": self.latent_dim,
-            "hidden_dims": self.hidden_dims,
-            **self._observation_config(),
-            "seed": self.seed,
-        }
+def dense_config(model):
+    """The dense builders' arguments as `get_config` saves them."""
+    return {
+        "input_shape": model.data_shape,
+        "latent_dim": model.latent_dim,
+        "hidden_dims": model.hidden_dims,
+        "likelihood": model.likelihood,
+        "observation_std": model.observation_std,
+        "trials": model.trials,
+        "mixture_components": model.mixture_components,
+    }

@@ -143,22 +143,41 @@ def shift_right(x):
     return ops.pad(x[:, :-1], ((0, 0), (1, 0), (0, 0)))
 
 
+def check_recurrent_arguments(sequence_length, num_features, hidden_dims, seed):
+    """The recurrent models' common arguments, checked: `(sequence_length, num_features,
+    hidden_dims, seed)`, with at least one LSTM size."""
+    sequence_length = check_positive_int(sequence_length, "sequence_length")
+    num_features = check_positive_int(num_features, "num_features")
+    hidden_dims = check_sizes(hidden_dims, "hidden_dims")
+    if not hidden_dims:
+        raise ValueError(
+            "`hidden_dims` must list at least one LSTM size, e.g. (64,). "
+            f"Received: hidden_dims={hidden_dims!r}"
+        )
+    return sequence_length, num_features, hidden_dims, check_seed(seed, optional=True)
+
+
+def recurrent_config(model):
+    """The recurrent models' common arguments as `get_config` saves them."""
+    return {
+        "sequence_length": model.sequence_length,
+        "num_features": model.num_features,
+        "hidden_dims": model.hidden_dims,
+        "seed": model.seed,
+    }
+
+
 class RecurrentModel(GenerativeModel):
-    """Shared base of the recurrent models: sequence shape, seeds, checks of sequences."""
+    """Shared base of `LSTMForecaster` and `SequenceGAN`: sequence shape, seeds, checks of
+    sequences. (The recurrent autoencoders build networks for `Autoencoder` and `VAE`.)"""
 
     #: How `callbacks.SampleMonitor` lays out `_preview`'s arrays: as sequences.
     preview_kind = "sequences"
 
     def __init__(self, sequence_length, num_features, hidden_dims, seed, **kwargs):
-        sequence_length = check_positive_int(sequence_length, "sequence_length")
-        num_features = check_positive_int(num_features, "num_features")
-        hidden_dims = check_sizes(hidden_dims, "hidden_dims")
-        if not hidden_dims:
-            raise ValueError(
-                "`hidden_dims` must list at least one LSTM size, e.g. (64,). "
-                f"Received: hidden_dims={hidden_dims!r}"
-            )
-        seed = check_seed(seed, optional=True)
+        sequence_length, num_features, hidden_dims, seed = check_recurrent_arguments(
+            sequence_length, num_features, hidden_dims, seed
+        )
         super().__init__(**kwargs)
         self.sequence_length = sequence_length
         self.num_features = num_features
@@ -173,10 +192,4 @@ class RecurrentModel(GenerativeModel):
         return check_array(x, name, example_shape=self.example_shape, owner=type(self).__name__)
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "sequence_length": self.sequence_length,
-            "num_features": self.num_features,
-            "hidden_dims": self.hidden_dims,
-            "seed": self.seed,
-        }
+        return {**super().get_config(), **recurrent_config(self)}

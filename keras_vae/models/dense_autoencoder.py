@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import keras
 
-from keras_vae.models._autoencoding import AutoencoderMixin
-from keras_vae.models._code_distribution import CodeDistributionMixin
-from keras_vae.models._dense import DenseModel
+from keras_vae.layers import ObservationModel
+from keras_vae.models._dense import build_mlp_decoder, build_mlp_encoder, check_dense_arguments, dense_config
+from keras_vae.models.autoencoder import Autoencoder
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
-class DenseAutoencoder(CodeDistributionMixin, AutoencoderMixin, DenseModel):
-    """Autoencoder with dense (MLP) encoder and decoder.
+class DenseAutoencoder(Autoencoder):
+    """Autoencoder with dense (MLP) encoder and decoder: builds both networks for
+    `keras_vae.Autoencoder`, which owns the objective.
 
     `code = encoder(x)`, `reconstruction_loss = -log p(x | decoder(code))`, `loss =
     reconstruction_loss`: summed over data dimensions, averaged over the batch. With
@@ -71,15 +72,14 @@ class DenseAutoencoder(CodeDistributionMixin, AutoencoderMixin, DenseModel):
         seed: int | None = None,
         **kwargs,
     ):
-        super().__init__(
-            input_shape, latent_dim, hidden_dims, likelihood, observation_std, trials, seed,
-            encoder_heads=("code",), **kwargs,
-        )
-        self._init_code_distribution(mixture_components, seed)
+        input_shape, latent_dim, hidden_dims, seed = check_dense_arguments(input_shape, latent_dim, hidden_dims, seed)
+        observation = ObservationModel(likelihood, observation_std, trials, name="observation")
+        encoder = build_mlp_encoder(input_shape, hidden_dims, {"code": latent_dim}, seed)
+        decoder = build_mlp_decoder(latent_dim, hidden_dims, input_shape, seed)
+        super().__init__(encoder, decoder, observation, mixture_components, seed, **kwargs)
+        self.data_shape = input_shape
+        self.hidden_dims = hidden_dims
         self.built = True
 
-    def _fit_codes(self, x, batch_size):
-        return self.encode(x, batch_size)
-
-    def get_config(self):
-        return {**super().get_config(), **self._code_distribution_config()}
+    def _architecture_config(self):
+        return dense_config(self)

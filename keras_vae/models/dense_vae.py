@@ -5,13 +5,15 @@ from __future__ import annotations
 import keras
 
 from keras_vae.checks import check_non_negative_float
-from keras_vae.models._dense import DenseModel
-from keras_vae.models._variational import VariationalMixin
+from keras_vae.layers import ObservationModel
+from keras_vae.models._dense import build_mlp_decoder, build_mlp_encoder, check_dense_arguments, dense_config
+from keras_vae.models.vae import VAE
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
-class DenseVAE(VariationalMixin, DenseModel):
-    """Variational autoencoder with dense (MLP) encoder and decoder, and a β-weighted KL.
+class DenseVAE(VAE):
+    """Variational autoencoder with dense (MLP) encoder and decoder, and a β-weighted KL:
+    builds both networks for `keras_vae.VAE`, which owns the objective.
 
     The encoder maps `x` to the mean and log-variance of a diagonal Gaussian q(z | x) with
     two separate linear layers; `Sampling` draws `z` with the reparameterisation trick; the
@@ -97,19 +99,14 @@ class DenseVAE(VariationalMixin, DenseModel):
         **kwargs,
     ):
         check_non_negative_float(beta, "beta")
-        super().__init__(
-            input_shape, latent_dim, hidden_dims, likelihood, observation_std, trials, seed,
-            encoder_heads=("z_mean", "z_log_var"), **kwargs,
-        )
-        self._init_variational(beta, free_bits, seed, mixture_components)
+        input_shape, latent_dim, hidden_dims, seed = check_dense_arguments(input_shape, latent_dim, hidden_dims, seed)
+        observation = ObservationModel(likelihood, observation_std, trials, name="observation")
+        encoder = build_mlp_encoder(input_shape, hidden_dims, {"z_mean": latent_dim, "z_log_var": latent_dim}, seed)
+        decoder = build_mlp_decoder(latent_dim, hidden_dims, input_shape, seed)
+        super().__init__(encoder, decoder, observation, beta, free_bits, mixture_components, seed, **kwargs)
+        self.data_shape = input_shape
+        self.hidden_dims = hidden_dims
         self.built = True
 
-    def _decoder_outputs(self, z, target, training):
-        return self.decoder(z, training=training)  # (batch, *input_shape)
-
-    def call(self, inputs, training=False):
-        z_mean, _ = self.encoder(inputs, training=training)
-        return self.observation.mean(self.decoder(z_mean, training=training))
-
-    def get_config(self):
-        return {**super().get_config(), **self._variational_config()}
+    def _architecture_config(self):
+        return dense_config(self)

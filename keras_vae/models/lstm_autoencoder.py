@@ -6,19 +6,21 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_vae.checks import check_array, check_bool, check_positive_int
+from keras_vae.checks import check_bool, check_positive_int
 from keras_vae.layers import MeanExample, ObservationModel
-from keras_vae.models._autoencoding import AutoencoderMixin, batched
 from keras_vae.models._recurrent import (
-    RecurrentModel,
     SequenceDecoder,
     build_lstm_encoder,
+    check_recurrent_arguments,
+    recurrent_config,
 )
+from keras_vae.models.autoencoder import Autoencoder
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
-class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
-    """Autoencoder for sequences with stacked LSTM encoder and decoder.
+class LSTMAutoencoder(Autoencoder):
+    """Autoencoder for sequences with stacked LSTM encoder and decoder: builds both
+    networks for `keras_vae.Autoencoder`, which owns the objective.
 
     `code = encoder(x)`: stacked LSTMs read the whole sequence, a linear layer maps the last
     hidden state to the code. The decoder starts its LSTMs from states computed from the
@@ -77,6 +79,9 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
         ICML Anomaly Detection Workshop 2016, https://arxiv.org/abs/1607.00148
     """
 
+    preview_kind = "sequences"
+    code_name = "code"
+
     def __init__(
         self,
         sequence_length: int,
@@ -90,23 +95,29 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
         seed: int | None = None,
         **kwargs,
     ):
-        super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
-        self.latent_dim = check_positive_int(latent_dim, "latent_dim")
-        self.mean_sequence = check_bool(mean_sequence, "mean_sequence")
-        # === Layers ===
-        self.observation = ObservationModel(likelihood, observation_std, trials, name="observation")
-        self.encoder = build_lstm_encoder(
-            self.sequence_length, self.num_features, self.hidden_dims, {"code": self.latent_dim}, seed
+        sequence_length, num_features, hidden_dims, seed = check_recurrent_arguments(
+            sequence_length, num_features, hidden_dims, seed
         )
-        self._decoder = SequenceDecoder(
-            self.latent_dim, self.sequence_length, self.num_features, tuple(reversed(self.hidden_dims)),
-            seed, autoregressive=False, zero_outputs=self.mean_sequence,
+        latent_dim = check_positive_int(latent_dim, "latent_dim")
+        mean_sequence = check_bool(mean_sequence, "mean_sequence")
+        observation = ObservationModel(likelihood, observation_std, trials, name="observation")
+        encoder = build_lstm_encoder(sequence_length, num_features, hidden_dims, {"code": latent_dim}, seed)
+        sequence_decoder = SequenceDecoder(
+            latent_dim, sequence_length, num_features, tuple(reversed(hidden_dims)), seed,
+            autoregressive=False, zero_outputs=mean_sequence,
         )
-        self.decoder = self._decoder.model
-        if self.mean_sequence:
-            self.mean_example = MeanExample(self.example_shape, self.likelihood, name="mean_sequence")
-            code = keras.Input(shape=(self.latent_dim,), name="code")
-            self.decoder = keras.Model(code, self.mean_example(self._decoder.model(code)), name="decoder")
+        decoder = sequence_decoder.model
+        if mean_sequence:
+            mean_example = MeanExample((sequence_length, num_features), observation.likelihood, name="mean_sequence")
+            code = keras.Input(shape=(latent_dim,), name="code")
+            decoder = keras.Model(code, mean_example(decoder(code)), name="decoder")
+        super().__init__(encoder, decoder, observation, mixture_components=None, seed=seed, **kwargs)
+        self.sequence_length = sequence_length
+        self.num_features = num_features
+        self.hidden_dims = hidden_dims
+        self.mean_sequence = mean_sequence
+        if mean_sequence:
+            self.mean_example = mean_example
         self.built = True
 
     def adapt(self, x) -> None:
@@ -135,11 +146,6 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
             )
         self.mean_example.adapt(x)
 
-    def decode(self, code, batch_size: int = 1024) -> np.ndarray:
-        """Returns the sequences decoded from `code` `(n, latent_dim)`: `(n, T, F)`."""
-        code = check_array(code, "code", example_shape=(self.latent_dim,), owner=type(self).__name__)
-        return batched(lambda b: self.observation.mean(self.decoder(b, training=False)), code, batch_size)
-
     def reconstruction_errors(self, x, batch_size: int = 1024) -> np.ndarray:
         """Squared error of each value, `(n, T, F)`: where in a sequence the model fails."""
         x = self._check_x(x)
@@ -149,10 +155,12 @@ class LSTMAutoencoder(AutoencoderMixin, RecurrentModel):
         """Mean squared reconstruction error per sequence, `(n,)`; high means unusual."""
         return self.reconstruction_errors(x, batch_size).mean(axis=(1, 2))
 
-    def get_config(self):
+    def _architecture_config(self):
         return {
-            **super().get_config(),
+            **recurrent_config(self),
             "latent_dim": self.latent_dim,
-            **self._observation_config(),
+            "likelihood": self.likelihood,
+            "observation_std": self.observation_std,
+            "trials": self.trials,
             "mean_sequence": self.mean_sequence,
         }

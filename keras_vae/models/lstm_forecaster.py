@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_vae.checks import check_bool, check_positive_int
-from keras_vae.models._autoencoding import batched
+from keras_vae.models.autoencoder import batched
 from keras_vae.models._recurrent import RecurrentModel, build_lstm_encoder
 from keras_vae.validation import DataSpec
 

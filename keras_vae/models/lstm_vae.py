@@ -5,24 +5,25 @@ from __future__ import annotations
 import numbers
 
 import keras
-import numpy as np
 from keras import ops
 
-from keras_vae.checks import check_array, check_bool, check_positive_int
+from keras_vae.checks import check_bool, check_positive_int
 from keras_vae.layers import ObservationModel, StepDropout
-from keras_vae.models._autoencoding import batched
 from keras_vae.models._recurrent import (
-    RecurrentModel,
     SequenceDecoder,
     build_lstm_encoder,
+    check_recurrent_arguments,
+    recurrent_config,
     shift_right,
 )
-from keras_vae.models._variational import VariationalMixin
+from keras_vae.models.vae import VAE
 
 
 @keras.saving.register_keras_serializable(package="keras_vae")
-class LSTMVAE(VariationalMixin, RecurrentModel):
-    """Variational autoencoder for sequences with LSTM encoder and decoder.
+class LSTMVAE(VAE):
+    """Variational autoencoder for sequences with LSTM encoder and decoder: builds both
+    networks for `keras_vae.VAE`, which owns the objective, and generates step by step
+    when the decoder is autoregressive.
 
     Encoder: stacked LSTMs read `x` `(batch, T, F)`; from the last hidden state two
     separate linear layers give the mean and log-variance of q(z | x), one per sequence
@@ -101,6 +102,8 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         https://arxiv.org/abs/1903.12436 (ex-post density estimation)
     """
 
+    preview_kind = "sequences"
+
     def __init__(
         self,
         sequence_length: int,
@@ -118,8 +121,10 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
         seed: int | None = None,
         **kwargs,
     ):
-        super().__init__(sequence_length, num_features, hidden_dims, seed, **kwargs)
-        self.latent_dim = check_positive_int(latent_dim, "latent_dim")
+        sequence_length, num_features, hidden_dims, seed = check_recurrent_arguments(
+            sequence_length, num_features, hidden_dims, seed
+        )
+        latent_dim = check_positive_int(latent_dim, "latent_dim")
         check_bool(autoregressive, "autoregressive")
         if (
             isinstance(step_dropout, bool)
@@ -133,33 +138,32 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
                 f"autoregressive=True or step_dropout=0. Received: step_dropout={step_dropout!r}, "
                 "autoregressive=False"
             )
+        observation = ObservationModel(likelihood, observation_std, trials, name="observation")
+        encoder = build_lstm_encoder(
+            sequence_length, num_features, hidden_dims, {"z_mean": latent_dim, "z_log_var": latent_dim}, seed
+        )
+        sequence_decoder = SequenceDecoder(
+            latent_dim, sequence_length, num_features, tuple(reversed(hidden_dims)), seed,
+            autoregressive=autoregressive,
+        )
+        super().__init__(
+            encoder, sequence_decoder.model, observation, beta, free_bits, mixture_components, seed, **kwargs
+        )
+        self.sequence_length = sequence_length
+        self.num_features = num_features
+        self.hidden_dims = hidden_dims
         self.autoregressive = autoregressive
-        # === Layers ===
-        self.observation = ObservationModel(likelihood, observation_std, trials, name="observation")
-        self.encoder = build_lstm_encoder(
-            self.sequence_length, self.num_features, self.hidden_dims,
-            {"z_mean": self.latent_dim, "z_log_var": self.latent_dim}, seed,
-        )
-        self._decoder = SequenceDecoder(
-            self.latent_dim, self.sequence_length, self.num_features, tuple(reversed(self.hidden_dims)),
-            seed, autoregressive=autoregressive,
-        )
-        self.decoder = self._decoder.model
+        self._decoder = sequence_decoder  # also its one-step model, which shares the decoder's layers
         self.step_dropout = StepDropout(step_dropout, seed=None if seed is None else seed + 2, name="step_dropout")
-        self._init_variational(beta, free_bits, seed, mixture_components)
         self.built = True
 
-    def _decoder_outputs(self, z, target, training):
+    def decoder_outputs(self, z, x=None, training=False):
         if not self.autoregressive:
             return self.decoder(z, training=training)  # (batch, T, F)
-        previous = self.step_dropout(shift_right(target), training=training)  # teacher forcing
-        return self.decoder([z, previous], training=training)
-
-    def _generate(self, z):
-        """Decoder outputs for codes `z` without looking at any data: `(batch, T, F)`."""
-        z = ops.convert_to_tensor(z)
-        if not self.autoregressive:
-            return self.decoder(z, training=False)
+        if x is not None:  # teacher forcing: each step reads the true previous step
+            previous = self.step_dropout(shift_right(x), training=training)
+            return self.decoder([z, previous], training=training)
+        # Generation: step by step, each step reading the previous step's means.
         states = keras.tree.flatten(self._decoder.initial_states(z, training=False))
         previous = ops.zeros((ops.shape(z)[0], 1, self.num_features), dtype=self.compute_dtype)
         outputs = []
@@ -169,24 +173,14 @@ class LSTMVAE(VariationalMixin, RecurrentModel):
             previous = ops.cast(self.observation.mean(output), self.compute_dtype)
         return ops.concatenate(outputs, axis=1)
 
-    def call(self, inputs, training=False):
-        z_mean, _ = self.encoder(inputs, training=training)
-        return self.observation.mean(self._generate(z_mean))
-
-    def decode(self, z, batch_size: int = 1024) -> np.ndarray:
-        """Mean of p(x | z) for codes `(n, latent_dim)`: `(n, T, F)`.
-
-        An autoregressive decoder generates step by step, feeding back its own means.
-        """
-        z = check_array(z, "z", example_shape=(self.latent_dim,), owner=type(self).__name__)
-        return batched(lambda b: self.observation.mean(self._generate(b)), z, batch_size)
-
-    def get_config(self):
+    def _architecture_config(self):
         return {
-            **super().get_config(),
+            **recurrent_config(self),
             "latent_dim": self.latent_dim,
-            **self._variational_config(),
             "autoregressive": self.autoregressive,
             "step_dropout": self.step_dropout.rate,
-            **self._observation_config(),
+            "likelihood": self.likelihood,
+            "observation_std": self.observation_std,
+            "trials": self.trials,
+            "mixture_components": self.mixture_components,
         }

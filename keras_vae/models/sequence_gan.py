@@ -17,7 +17,7 @@ from keras_vae.checks import (
     check_sizes,
 )
 from keras_vae.layers import MinMaxScaler, Sampling
-from keras_vae.models._autoencoding import batched
+from keras_vae.models.autoencoder import batched
 from keras_vae.models._recurrent import RecurrentModel, dense, lstm
 from keras_vae.training import Phase
 from keras_vae.validation import DataSpec
