@@ -172,7 +172,7 @@ class Autoencoder(GenerativeModel):
         return self.decoder(z, training=training)
 
     def call(self, inputs, training=False):
-        return self.observation.mean(self.decoder(self.encoder(inputs, training=training), training=training))
+        return self.observation.mean(self.decoder_outputs(self._codes(inputs, training), training=training))
 
     # === What the model declares ===
 
@@ -213,9 +213,9 @@ class Autoencoder(GenerativeModel):
         x = self._check_x(x)
         return batched(self._codes, x, batch_size)
 
-    def _codes(self, x):
-        """The codes of a batch, a tensor `(batch, latent_dim)`."""
-        return self.encoder(x, training=False)
+    def _codes(self, x, training=False):
+        """The codes of a batch, a tensor `(batch, latent_dim)`: what `decode` takes."""
+        return self.encoder(x, training=training)
 
     def decode(self, z, batch_size: int = 1024) -> np.ndarray:
         """Mean of p(x | z) for codes `z` `(n, latent_dim)`: `(n, *example_shape)`.

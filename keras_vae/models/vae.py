@@ -102,10 +102,6 @@ class VAE(Autoencoder):
         loss = reconstruction_loss + self.kl_weight * kl_penalty  # Eq. (3)
         return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
 
-    def call(self, inputs, training=False):
-        z_mean, _ = self.encoder(inputs, training=training)
-        return self.observation.mean(self.decoder_outputs(z_mean))
-
     @property
     def z_mean_layer(self):
         return self.encoder.get_layer("z_mean")
@@ -114,8 +110,8 @@ class VAE(Autoencoder):
     def z_log_var_layer(self):
         return self.encoder.get_layer("z_log_var")
 
-    def _codes(self, x):
-        z_mean, _ = self.encoder(x, training=False)
+    def _codes(self, x, training=False):
+        z_mean, _ = self.encoder(x, training=training)  # the posterior mean, not a draw
         return z_mean
 
     def posterior(self, x, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
