@@ -101,6 +101,24 @@ class KerasWorkarounds:
         finally:
             del optimizer.finalize_variable_values
 
+    def fit(self, *args, **kwargs):
+        with self._finalizing_each_optimizer():
+            return super().fit(*args, **kwargs)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """`keras.Model.save`; a `.keras` file is written all or nothing.
+
+        Keras (3.15.1) writes into the destination as it serialises, so a failure half-way
+        (also in `ModelCheckpoint`) leaves a broken file, or destroys the previous good one.
+        `keras_vae.saving.save_model` writes a temporary file and renames it into place.
+        Tested by `test_failed_save_leaves_no_partial_file` (tests/test_bad_inputs.py).
+        """
+        if zipped in (None, True) and str(filepath).endswith(".keras") and not kwargs:
+            from keras_vae import saving  # late: saving imports the models
+
+            return saving.save_model(self, filepath, overwrite=overwrite)
+        return super().save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
     def compile_from_config(self, config):
         # Keras skips compiling (with a warning) for models that override compile(); ours
         # only narrows compile(), so restoring the optimizer on load is safe and needed for

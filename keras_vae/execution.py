@@ -52,7 +52,7 @@ def choose_steps_per_execution(callbacks=None, steps=(), most=None) -> int:
 
     - `most` (`AUTO_STEPS_PER_EXECUTION`, 16) batches per call;
     - 1 if any of `callbacks` runs every batch (`runs_every_batch`): it then sees each one;
-    - 1 for a model made under a `tf.distribute` strategy (see `_use_steps_per_execution`);
+    - 1 for a model made under a `tf.distribute` strategy (see `AutomaticStepsPerExecution`);
     - with a step count given (`steps_per_epoch`, `validation_steps`, `evaluate`'s or
       `predict`'s `steps`), the largest number up to `most` that divides every one, since
       Keras would otherwise run a whole call past the count.
@@ -66,3 +66,46 @@ def choose_steps_per_execution(callbacks=None, steps=(), most=None) -> int:
         return 1
     counts = [int(count) for count in steps if count is not None]
     return max(n for n in range(1, most + 1) if all(count % n == 0 for count in counts))
+
+
+class AutomaticStepsPerExecution:
+    """`compile(steps_per_execution="auto")`: choose the batches per call for each `fit`,
+    `evaluate` and `predict`. Mixed into `GenerativeModel` before `keras.Model`."""
+
+    def compile(self, *args, steps_per_execution="auto", **kwargs):
+        automatic = isinstance(steps_per_execution, str)  # "auto"; checked by the caller
+        super().compile(*args, steps_per_execution=1 if automatic else steps_per_execution, **kwargs)
+        self._automatic_steps_per_execution = automatic
+        # Saved as given, so a loaded model chooses again.
+        self._compile_config.config["steps_per_execution"] = steps_per_execution
+
+    def _use_steps_per_execution(self, callbacks, *steps):
+        """Sets the batches per call for this run (`choose_steps_per_execution`); Keras
+        rebuilds its compiled functions only when the number changes."""
+        if not getattr(self, "_automatic_steps_per_execution", False) or getattr(self, "_in_fit", False):
+            return
+        # Under a tf.distribute strategy Keras' multi-step loop fails, for any model (TF
+        # 2.21: "You must feed a value for placeholder tensor 'while/cond/Placeholder'"), so
+        # a distributed model keeps one batch per call.
+        distributed = getattr(self, "_distribute_strategy", None) is not None
+        chosen = 1 if distributed else choose_steps_per_execution(callbacks, steps)
+        if chosen != self.steps_per_execution:
+            self.steps_per_execution = chosen
+            self.train_function = self.test_function = self.predict_function = None
+
+    def fit(self, *args, callbacks=None, **kwargs):
+        self._use_steps_per_execution(callbacks, kwargs.get("steps_per_epoch"), kwargs.get("validation_steps"))
+        # Keras' `fit` validates through `evaluate`, which must not choose again.
+        self._in_fit = True
+        try:
+            return super().fit(*args, callbacks=callbacks, **kwargs)
+        finally:
+            self._in_fit = False
+
+    def evaluate(self, *args, **kwargs):
+        self._use_steps_per_execution(kwargs.get("callbacks"), kwargs.get("steps"))
+        return super().evaluate(*args, **kwargs)
+
+    def predict(self, *args, **kwargs):
+        self._use_steps_per_execution(kwargs.get("callbacks"), kwargs.get("steps"))
+        return super().predict(*args, **kwargs)

@@ -287,3 +287,89 @@ def named_optimizers(owner: str, names, optimizer, given: dict, default) -> dict
                 )
         optimizers[name] = value
     return optimizers
+
+
+class CheckedRuns:
+    """`fit`, `evaluate` and `predict` with the inputs checked against `data_spec` first.
+
+    Mixed into `GenerativeModel` before `keras.Model`. The model declares `data_spec`;
+    `_prepare_fit` and `_finish_fit` run before and after `fit` with the checked data it
+    trains on (arrays without the `validation_split` part, or the Dataset or generator as
+    given): to fit a scaler, or a distribution to the training codes.
+    """
+
+    @property
+    def data_spec(self) -> DataSpec:
+        """What the model trains on; see `DataSpec`."""
+        raise NotImplementedError(f"{type(self).__name__} must declare its data_spec.")
+
+    @property
+    def example_shape(self) -> tuple[int | None, ...]:
+        """The shape of one input example (no batch axis)."""
+        return tuple(self.data_spec.example_shape)
+
+    @property
+    def target_shape(self) -> tuple[int | None, ...]:
+        """The shape of one target `y` (no batch axis)."""
+        return self.data_spec.y_shape
+
+    def _prepare_fit(self, x):
+        """Called by `fit` before training with the inputs it will train on."""
+
+    def _finish_fit(self, x):
+        """Called by `fit` after training with the inputs it trained on."""
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=None,
+        class_weight=None,
+        sample_weight=None,
+        **kwargs,
+    ):
+        """`keras.Model.fit`, with the inputs checked first.
+
+        `shuffle` defaults to True for arrays and False for a `tf.data.Dataset`, a generator
+        or a `PyDataset` (shuffle those yourself; Keras ignores the flag for them and warns).
+        """
+        if class_weight is not None:
+            raise ValueError(
+                f"{type(self).__name__} is a generative model with no classes; weight examples "
+                f"with `sample_weight` instead. Received: class_weight={class_weight!r}"
+            )
+        spec, owner = self.data_spec, type(self).__name__
+        check_run_options(batch_size, epochs=epochs, validation_split=validation_split)
+        x, y, sample_weight = check_inputs(spec, owner, x, y, sample_weight)
+        validation_data = check_validation_data(spec, owner, validation_data)
+        trained_on = training_part(x, validation_split)
+        self._prepare_fit(trained_on)
+        if shuffle is None:  # Keras shuffles only arrays and warns when asked for the rest
+            shuffle = not is_stream(x)
+        history = super().fit(
+            x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
+            validation_split=validation_split, validation_data=validation_data,
+            shuffle=shuffle, sample_weight=sample_weight, **kwargs,
+        )
+        self._finish_fit(trained_on)
+        return history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, **kwargs):
+        """`keras.Model.evaluate`, with the inputs checked first."""
+        check_run_options(batch_size)
+        x, y, sample_weight = check_inputs(self.data_spec, type(self).__name__, x, y, sample_weight)
+        return super().evaluate(
+            x, y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight, **kwargs
+        )
+
+    def predict(self, x, batch_size=None, verbose="auto", **kwargs):
+        """`keras.Model.predict`, with the inputs checked first."""
+        check_run_options(batch_size)
+        x = check_predict_inputs(self.data_spec, type(self).__name__, x)
+        return super().predict(x, batch_size=batch_size, verbose=verbose, **kwargs)
