@@ -382,7 +382,7 @@ for key, spec in MODELS.items():
     cls_name = spec.cls.__name__
     sequence = spec.cls not in (DenseAutoencoder, DenseVAE)
     y = Y_FORECAST if spec.cls is LSTMForecaster else None
-    # x=None passes through to Keras: see the training.py gaps at the end.
+    # x=None: see the CheckedRuns cases at the end.
     add_batches(f"{cls_name}.fit", fitting(key, y), spec.example, "x", model=key, sequence=sequence,
                 bernoulli=spec.bernoulli, none=False)
     add_batches(f"{cls_name}.evaluate", on_model(key, "evaluate", y, verbose=0), spec.example, "x", model=key,
@@ -952,7 +952,7 @@ case("plotting.kl_per_dimension_bar", "wrong rank", with_kwarg(plotting.kl_per_d
 case("plotting.training_curves", "empty batch", with_kwarg(plotting.training_curves, "history"), {},
      r"`history` has no logged terms", r"Received keys \[\]")
 
-# --- Known gaps in GenerativeModel (training.py): strict xfails naming the fix ---
+# --- fit/evaluate/predict run options (validation.CheckedRuns) ---
 
 AE = "DenseAutoencoder"
 case("DenseAutoencoder.fit", "None", fitting(AE), None, r"`x` must be an array of examples of shape \(batch, 4, 4\)", r"Received: x=None",
